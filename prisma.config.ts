@@ -1,0 +1,8 @@
+import { defineConfig } from 'prisma/config';
+
+// Runtime queries go through @prisma/adapter-pg (apps/api); this file serves the Prisma CLI.
+export default defineConfig({
+  schema: 'prisma/schema.prisma',
+  migrations: { path: 'prisma/migrations' },
+  datasource: { url: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/easel' },
+});
