@@ -1,0 +1,1 @@
+export { TorchGenerator, torchRandn, shapeNumel } from './torch-generator.js';
