@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** Stable machine codes of every error body. The HTTP status of each is part of the contract. */
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  unauthorized: 401,
+  insufficient_credits: 402,
+  permission_denied: 403,
+  not_found: 404,
+  email_taken: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  server_error: 500,
+  service_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
+
+/** Stability v1's error shape: `id` is the request id (also sent as `X-Request-Id`). */
+export const ErrorBody = z
+  .strictObject({
+    id: z.string().describe('Request id, also sent as the X-Request-Id header'),
+    name: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]).describe('Stable machine code'),
+    message: z.string().describe('What went wrong, for a person'),
+  })
+  .meta({ id: 'Error' });
+export type ErrorBody = z.infer<typeof ErrorBody>;
