@@ -1,0 +1,28 @@
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { PrismaPg } from '@prisma/adapter-pg';
+
+import { PrismaClient } from '../generated/prisma/client.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { DATABASE_OPTIONS, type DatabaseOptions } from './database.tokens.js';
+
+/** A Prisma interactive-transaction client (`prisma.$transaction(async (tx) => …)`). */
+export type DbTransaction = Prisma.TransactionClient;
+
+export const DEFAULT_POOL_SIZE = 10;
+
+@Injectable()
+export class PrismaService extends PrismaClient implements OnModuleInit, OnModuleDestroy {
+  constructor(@Inject(DATABASE_OPTIONS) options: DatabaseOptions) {
+    super({
+      adapter: new PrismaPg({ connectionString: options.url, max: options.poolSize ?? DEFAULT_POOL_SIZE }),
+    });
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.$connect();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.$disconnect();
+  }
+}
