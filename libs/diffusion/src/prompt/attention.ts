@@ -55,7 +55,7 @@ export function parsePromptAttention(text: string): WeightedText[] {
 
   if (res.length === 0) return [{ text: '', weight: 1 }];
   // Merge neighbours with identical weights, as A1111 does.
-  for (let i = 0; i + 1 < res.length; ) {
+  for (let i = 0; i + 1 < res.length;) {
     if (res[i].weight === res[i + 1].weight) {
       res[i].text += res[i + 1].text;
       res.splice(i + 1, 1);

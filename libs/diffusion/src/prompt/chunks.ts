@@ -43,7 +43,12 @@ export function chunkWeightedText(
   const closeChunk = (): void => {
     const padding = CHUNK_TOKENS - tokens.length;
     chunks.push({
-      tokens: [tokenizer.bosId, ...tokens, tokenizer.eosId, ...new Array<number>(padding).fill(tokenizer.padId)],
+      tokens: [
+        tokenizer.bosId,
+        ...tokens,
+        tokenizer.eosId,
+        ...new Array<number>(padding).fill(tokenizer.padId),
+      ],
       multipliers: [1, ...multipliers, 1, ...new Array<number>(padding).fill(1)],
     });
     tokens = [];

@@ -2,7 +2,11 @@
  * A1111's "Original" emphasis: multiply each token's hidden state by its weight, then rescale the chunk so
  * its mean equals the mean before weighting. `hidden` is one chunk [tokens, hiddenSize], changed in place.
  */
-export function applyEmphasis(hidden: Float32Array, multipliers: readonly number[], hiddenSize: number): void {
+export function applyEmphasis(
+  hidden: Float32Array,
+  multipliers: readonly number[],
+  hiddenSize: number,
+): void {
   if (multipliers.every((m) => m === 1)) return;
   if (hidden.length !== multipliers.length * hiddenSize) {
     throw new RangeError(`hidden has ${hidden.length} values, expected ${multipliers.length}×${hiddenSize}`);

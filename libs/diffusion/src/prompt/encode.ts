@@ -1,5 +1,11 @@
 import { parsePromptAttention, type WeightedText } from './attention.js';
-import { CHUNK_LENGTH, chunkWeightedText, padChunks, type ChunkOptions, type PromptTokenizer } from './chunks.js';
+import {
+  CHUNK_LENGTH,
+  chunkWeightedText,
+  padChunks,
+  type ChunkOptions,
+  type PromptTokenizer,
+} from './chunks.js';
 import { applyEmphasis } from './emphasis.js';
 
 /** What prompt encoding needs from the model (SdModel satisfies it). */
@@ -42,7 +48,9 @@ export async function encodePrompts(
   const hidden = await encoder.encodeText(ids, chunks.length);
   const chunkSize = CHUNK_LENGTH * hiddenSize;
   if (hidden.length !== chunks.length * chunkSize) {
-    throw new RangeError(`text encoder returned ${hidden.length} values, expected ${chunks.length * chunkSize}`);
+    throw new RangeError(
+      `text encoder returned ${hidden.length} values, expected ${chunks.length * chunkSize}`,
+    );
   }
   // Batch index p·K+k of the encoder output is exactly chunk k of prompt p in the concatenated layout.
   chunks.forEach((chunk, i) => {
