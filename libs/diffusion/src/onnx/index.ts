@@ -1,0 +1,15 @@
+export { ProtoWriter } from './protobuf.js';
+export {
+  DataType,
+  encodeModel,
+  type Attribute,
+  type DataTypeCode,
+  type Dim,
+  type GraphData,
+  type ModelData,
+  type NodeData,
+  type TensorData,
+  type ValueInfo,
+} from './model-proto.js';
+export { GraphBuilder, attr, tensorData, type AttrArg, type TensorArray } from './graph-builder.js';
+export { writeModel, type WriteModelOptions } from './write-model.js';

@@ -1,0 +1,113 @@
+/**
+ * writeTestModel: a tiny but structurally faithful SD 1.x model folder in the
+ * diffusers ONNX layout, generated in a second or two, for tests and the
+ * benchmark. See sizes.ts for the shapes and vae.ts / unet.ts for the
+ * deliberate properties (VAE round trip ≈ identity, inpainting UNet keeps the
+ * unmasked area).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { writeModel } from '../onnx/index.js';
+import { TEST_MODEL_SHAPES } from './sizes.js';
+import { buildTextEncoder } from './text-encoder.js';
+import { buildTokenizerFiles } from './tokenizer-files.js';
+import { buildUnet } from './unet.js';
+import { buildVaeDecoder, buildVaeEncoder, VAE_SCALING_FACTOR } from './vae.js';
+
+export interface TestModelOptions {
+  /** 9-channel inpainting UNet. */
+  inpainting?: boolean;
+  seed?: number;
+  size?: 'tiny' | 'bench';
+  /** Variants a real export may have, so loaders can be tested against each. */
+  inputIdsType?: 'int32' | 'int64';
+  timestepType?: 'int64' | 'float32';
+  vaeEncoderOutput?: 'latent_parameters' | 'latent_sample' | 'none';
+  /** UNet weights in an external file beside unet/model.onnx (e.g. 'weights.pb', 'model.onnx_data'). */
+  unetExternalData?: string;
+}
+
+export const SD15_SCHEDULER_CONFIG = {
+  _class_name: 'PNDMScheduler',
+  _diffusers_version: '0.6.0',
+  beta_end: 0.012,
+  beta_schedule: 'scaled_linear',
+  beta_start: 0.00085,
+  clip_sample: false,
+  num_train_timesteps: 1000,
+  set_alpha_to_one: false,
+  skip_prk_steps: true,
+  steps_offset: 1,
+  trained_betas: null,
+};
+
+const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
+export async function writeTestModel(outDir: string, options: TestModelOptions = {}): Promise<void> {
+  const shape = TEST_MODEL_SHAPES[options.size ?? 'tiny'];
+  const seed = options.seed ?? 1234;
+  const inpainting = options.inpainting ?? false;
+  const encoderOutput = options.vaeEncoderOutput ?? 'latent_parameters';
+  const tokenizer = buildTokenizerFiles();
+  const dir = (name: string): string => path.join(outDir, name);
+  const components = ['text_encoder', 'unet', 'vae_decoder', 'tokenizer', 'scheduler'];
+  if (encoderOutput !== 'none') components.push('vae_encoder');
+  await Promise.all(components.map((c) => mkdir(dir(c), { recursive: true })));
+
+  const index: Record<string, unknown> = {
+    _class_name: inpainting ? 'OnnxStableDiffusionInpaintPipeline' : 'OnnxStableDiffusionPipeline',
+    _diffusers_version: '0.29.0',
+    feature_extractor: [null, null],
+    requires_safety_checker: false,
+    safety_checker: [null, null],
+    scheduler: ['diffusers', 'PNDMScheduler'],
+    text_encoder: ['diffusers', 'OnnxRuntimeModel'],
+    tokenizer: ['transformers', 'CLIPTokenizer'],
+    unet: ['diffusers', 'OnnxRuntimeModel'],
+    vae_decoder: ['diffusers', 'OnnxRuntimeModel'],
+    vae_encoder: encoderOutput === 'none' ? [null, null] : ['diffusers', 'OnnxRuntimeModel'],
+  };
+  const writes: Array<Promise<void>> = [
+    writeFile(path.join(outDir, 'model_index.json'), json(index)),
+    writeFile(path.join(dir('tokenizer'), 'vocab.json'), JSON.stringify(tokenizer.vocab)),
+    writeFile(path.join(dir('tokenizer'), 'merges.txt'), tokenizer.merges),
+    writeFile(path.join(dir('scheduler'), 'scheduler_config.json'), json(SD15_SCHEDULER_CONFIG)),
+    writeFile(
+      path.join(dir('vae_decoder'), 'config.json'),
+      json({
+        _class_name: 'AutoencoderKL',
+        block_out_channels: [shape.vaeChannels, shape.vaeChannels, shape.vaeChannels, shape.vaeChannels],
+        latent_channels: 4,
+        scaling_factor: VAE_SCALING_FACTOR,
+        in_channels: 3,
+        out_channels: 3,
+      }),
+    ),
+    writeModel(
+      path.join(dir('text_encoder'), 'model.onnx'),
+      buildTextEncoder(shape, tokenizer.vocabSize, seed + 1, options.inputIdsType),
+    ),
+    writeModel(
+      path.join(dir('unet'), 'model.onnx'),
+      buildUnet(shape, seed + 2, {
+        inChannels: inpainting ? 9 : 4,
+        timestepType: options.timestepType ?? 'int64',
+      }),
+      { externalDataFile: options.unetExternalData },
+    ),
+    writeModel(path.join(dir('vae_decoder'), 'model.onnx'), buildVaeDecoder(shape, seed + 3)),
+  ];
+  if (encoderOutput !== 'none') {
+    writes.push(
+      writeModel(
+        path.join(dir('vae_encoder'), 'model.onnx'),
+        buildVaeEncoder(shape, seed + 4, encoderOutput),
+      ),
+    );
+  }
+  await Promise.all(writes);
+}
+
+export { TEST_MODEL_SHAPES, type TestModelShape } from './sizes.js';
+export { VAE_SCALING_FACTOR } from './vae.js';
+export { buildTokenizerFiles } from './tokenizer-files.js';

@@ -1,0 +1,172 @@
+/**
+ * A scaled-down SD 1.x UNet: sinusoidal timestep embedding + MLP, ResNet
+ * blocks with GroupNorm/SiLU, transformer blocks with self- and
+ * cross-attention over the 77 text tokens, one strided-conv downsample, one
+ * nearest upsample, a skip connection and conv_out.
+ *
+ * The 9-channel (inpainting) variant also knows the noise schedule: in the
+ * unmasked area it predicts exactly the noise that leads back to the masked
+ * image latents, as a trained inpainting model (nearly) does, so pipeline
+ * tests can check that unmasked pixels survive.
+ */
+import { attr, DataType, GraphBuilder, type ModelData } from '../onnx/index.js';
+import { Layers } from './layers.js';
+import type { TestModelShape } from './sizes.js';
+import { MAX_TOKENS } from './text-encoder.js';
+
+export interface UnetOptions {
+  inChannels: 4 | 9;
+  timestepType: 'int64' | 'float32';
+}
+
+function transformer(
+  nn: Layers,
+  prefix: string,
+  x: string,
+  ch: number,
+  context: string,
+  ctxDim: number,
+  heads: number,
+  groups: number,
+): string {
+  const g = nn.g;
+  const n = nn.conv(`${prefix}.proj_in`, nn.groupNorm(`${prefix}.norm`, x, ch, groups), ch, ch, {
+    kernel: 1,
+  });
+  let seq = g.op('Transpose', [g.op('Reshape', [n, g.constInt64('flat_shape', [0, ch, -1])])], {
+    perm: attr.ints([0, 2, 1]),
+  });
+  const b = `${prefix}.transformer_blocks.0`;
+  seq = g.op('Add', [seq, nn.attention(`${b}.attn1`, nn.layerNorm(`${b}.norm1`, seq, ch), ch, heads)]);
+  seq = g.op('Add', [
+    seq,
+    nn.attention(`${b}.attn2`, nn.layerNorm(`${b}.norm2`, seq, ch), ch, heads, context, ctxDim),
+  ]);
+  const ff = nn.gelu(nn.linear(`${b}.ff.proj`, nn.layerNorm(`${b}.norm3`, seq, ch), ch, ch * 4));
+  seq = g.op('Add', [seq, nn.linear(`${b}.ff.out`, ff, ch * 4, ch, 0.5)]);
+  const back = g.op('Reshape', [
+    g.op('Transpose', [seq], { perm: attr.ints([0, 2, 1]) }),
+    g.op('Shape', [x]),
+  ]);
+  return g.op('Add', [x, nn.conv(`${prefix}.proj_out`, back, ch, ch, { kernel: 1, gain: 0.5 })]);
+}
+
+function timestepEmbedding(
+  nn: Layers,
+  timestep: string,
+  isFloat: boolean,
+  channels: number,
+  dim: number,
+): string {
+  const g = nn.g;
+  const half = channels / 2;
+  // diffusers Timesteps(flip_sin_to_cos=True, downscale_freq_shift=0): [cos(t·f), sin(t·f)], f = 10000^(-i/half)
+  const freqs = Array.from({ length: half }, (_, i) => Math.exp((-Math.log(10000) * i) / half));
+  const t = isFloat ? timestep : g.op('Cast', [timestep], { to: attr.int(DataType.FLOAT) });
+  const args = g.op('Mul', [
+    g.op('Unsqueeze', [t, g.constInt64('axis1', [1])]),
+    g.constFloat('freqs', freqs, [1, half]),
+  ]);
+  const emb = g.op('Concat', [g.op('Cos', [args]), g.op('Sin', [args])], { axis: attr.int(1) });
+  return nn.linear(
+    'time_embedding.linear_2',
+    nn.silu(nn.linear('time_embedding.linear_1', emb, channels, dim)),
+    dim,
+    dim,
+  );
+}
+
+/** ε that turns the noisy latents into `target` under the training schedule (SD 1.x scaled-linear betas). */
+function noiseTowards(nn: Layers, noisy: string, target: string, timestep: string, isFloat: boolean): string {
+  const g = nn.g;
+  const alphas = new Float32Array(1000);
+  let prod = 1;
+  for (let i = 0; i < 1000; i++) {
+    const beta = (Math.sqrt(0.00085) + ((Math.sqrt(0.012) - Math.sqrt(0.00085)) * i) / 999) ** 2;
+    prod *= 1 - beta;
+    alphas[i] = prod;
+  }
+  const index = isFloat
+    ? g.op('Cast', [g.op('Round', [timestep])], { to: attr.int(DataType.INT64) })
+    : timestep;
+  const clipped = g.op('Clip', [
+    index,
+    g.initializer('t_min', BigInt64Array.of(0n), []),
+    g.initializer('t_max', BigInt64Array.of(999n), []),
+  ]);
+  const a = g.op('Reshape', [
+    g.op('Gather', [g.initializer('alphas_cumprod', alphas, [1000]), clipped]),
+    g.constInt64('bcast', [-1, 1, 1, 1]),
+  ]);
+  const sqrtA = g.op('Sqrt', [a]);
+  const sqrt1mA = g.op('Sqrt', [g.op('Sub', [g.constFloat('one', [1], []), a])]);
+  return g.op('Div', [g.op('Sub', [noisy, g.op('Mul', [sqrtA, target])]), sqrt1mA]);
+}
+
+function sliceChannels(g: GraphBuilder, x: string, from: number, to: number): string {
+  return g.op('Slice', [
+    x,
+    g.constInt64('start', [from]),
+    g.constInt64('end', [to]),
+    g.constInt64('axis', [1]),
+  ]);
+}
+
+export function buildUnet(shape: TestModelShape, seed: number, o: UnetOptions): ModelData {
+  const g = new GraphBuilder('unet');
+  const nn = new Layers(g, seed);
+  const [c0, c1] = shape.unetChannels;
+  const groups = shape.unetGroups;
+  const ctxDim = shape.textHidden;
+  const isFloat = o.timestepType === 'float32';
+
+  const sample = g.input('sample', DataType.FLOAT, ['batch', o.inChannels, 'height', 'width']);
+  const timestep = g.input('timestep', isFloat ? DataType.FLOAT : DataType.INT64, isFloat ? ['batch'] : [1]);
+  const context = g.input('encoder_hidden_states', DataType.FLOAT, ['batch', MAX_TOKENS, ctxDim]);
+  const temb = { value: timestepEmbedding(nn, timestep, isFloat, c0, shape.timeEmbed), dim: shape.timeEmbed };
+
+  let h = nn.conv('conv_in', sample, o.inChannels, c0);
+  h = nn.resBlock('down_blocks.0.resnets.0', h, c0, c0, groups, temb);
+  const skip = transformer(nn, 'down_blocks.0.attentions.0', h, c0, context, ctxDim, shape.unetHeads, groups);
+  h = nn.conv('down_blocks.0.downsamplers.0', skip, c0, c0, { stride: 2 });
+
+  h = nn.resBlock('mid_block.resnets.0', h, c0, c1, groups, temb);
+  h = transformer(nn, 'mid_block.attentions.0', h, c1, context, ctxDim, shape.unetHeads, groups);
+  h = nn.resBlock('mid_block.resnets.1', h, c1, c1, groups, temb);
+
+  // Resize to the skip's exact size, so odd latent sizes work too.
+  const sizes = g.op(
+    'Concat',
+    [g.op('Shape', [h], { end: attr.int(2) }), g.op('Shape', [skip], { start: attr.int(2) })],
+    { axis: attr.int(0) },
+  );
+  h = g.op('Resize', [h, '', '', sizes], {
+    mode: 'nearest',
+    coordinate_transformation_mode: 'asymmetric',
+    nearest_mode: 'floor',
+  });
+  h = nn.conv('up_blocks.0.upsamplers.0', h, c1, c1);
+  h = g.op('Concat', [h, skip], { axis: attr.int(1) });
+  h = nn.resBlock('up_blocks.0.resnets.0', h, c1 + c0, c0, groups, temb);
+  h = transformer(nn, 'up_blocks.0.attentions.0', h, c0, context, ctxDim, shape.unetHeads, groups);
+
+  h = nn.silu(nn.groupNorm('conv_norm_out', h, c0, groups));
+  let out = nn.conv('conv_out', h, c0, 4, { gain: 0.7 });
+  if (o.inChannels === 9) {
+    const mask = sliceChannels(g, sample, 4, 5);
+    const known = noiseTowards(
+      nn,
+      sliceChannels(g, sample, 0, 4),
+      sliceChannels(g, sample, 5, 9),
+      timestep,
+      isFloat,
+    );
+    const keep = g.op('Sub', [g.constFloat('one', [1], []), mask]);
+    out = g.op('Add', [g.op('Mul', [out, mask]), g.op('Mul', [known, keep])]);
+  }
+  g.op('Identity', [out], {}, 'out_sample');
+  g.output('out_sample', DataType.FLOAT, ['batch', 4, 'height', 'width']);
+  return g.toModel({
+    metadata: { component: 'unet', in_channels: String(o.inChannels), source: 'easel test model' },
+  });
+}

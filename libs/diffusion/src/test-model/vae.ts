@@ -1,0 +1,128 @@
+/**
+ * VAE encoder and decoder with the SD layout (factor 8, 4 latent channels,
+ * mean‖logvar parameters) whose weights pass the image through: RGB maps to
+ * latent channels 0–2 in SD's latent scale (÷ 0.18215) by 8×8 averaging, and
+ * back by nearest upsampling, with small seeded ResNet branches on top. So
+ * decode(encode(x)) ≈ x blurred to 8×8 blocks, which lets pipeline tests
+ * check img2img and inpainting behaviour.
+ */
+import { attr, DataType, GraphBuilder, type ModelData } from '../onnx/index.js';
+import { Layers } from './layers.js';
+import type { TestModelShape } from './sizes.js';
+
+export const VAE_SCALING_FACTOR = 0.18215;
+const LATENT = 4;
+const BRANCH_GAIN = 0.02;
+const PATH_NOISE = 0.005;
+
+/** Stride-2 conv with diffusers' (0,1,0,1) padding whose c→c weights average each 2×2 block. */
+function averagingDownsample(nn: Layers, prefix: string, x: string, ch: number): string {
+  const g = nn.g;
+  const w = nn.rng.normals(ch * ch * 9, PATH_NOISE / Math.sqrt(ch * 9));
+  for (let c = 0; c < ch; c++) for (const tap of [0, 1, 3, 4]) w[(c * ch + c) * 9 + tap] += 0.25;
+  return g.op(
+    'Conv',
+    [x, g.initializer(`${prefix}.weight`, w, [ch, ch, 3, 3]), nn.weight(`${prefix}.bias`, [ch], 0.001)],
+    {
+      kernel_shape: attr.ints([3, 3]),
+      strides: attr.ints([2, 2]),
+      pads: attr.ints([0, 0, 1, 1]),
+    },
+  );
+}
+
+export function buildVaeEncoder(
+  shape: TestModelShape,
+  seed: number,
+  output: 'latent_parameters' | 'latent_sample',
+): ModelData {
+  const g = new GraphBuilder('vae_encoder');
+  const nn = new Layers(g, seed);
+  const ch = shape.vaeChannels;
+  const image = g.input('sample', DataType.FLOAT, ['batch', 3, 'height', 'width']);
+  let h = nn.conv('encoder.conv_in', image, 3, ch, { gain: PATH_NOISE, biasStd: 0.001, identityScale: 1 });
+  for (let i = 0; i < 3; i++) h = averagingDownsample(nn, `encoder.down_blocks.${i}.downsamplers.0`, h, ch);
+  h = nn.resBlock('encoder.mid_block.resnets.0', h, ch, ch, shape.vaeGroups, undefined, BRANCH_GAIN);
+  // conv_out → 2·LATENT channels (mean ‖ logvar); RGB lands on mean channels 0–2 in latent units.
+  const params = nn.conv('encoder.conv_out', h, ch, 2 * LATENT, {
+    gain: PATH_NOISE,
+    biasStd: 0.001,
+    identityScale: 1 / VAE_SCALING_FACTOR,
+    identityChannels: 3,
+  });
+  const logvarShift = new Float32Array(2 * LATENT);
+  logvarShift.fill(-12, LATENT);
+  const moments = nn.conv(
+    'quant_conv',
+    g.op('Add', [params, g.constFloat('logvar_shift', logvarShift, [2 * LATENT, 1, 1])]),
+    2 * LATENT,
+    2 * LATENT,
+    {
+      kernel: 1,
+      gain: PATH_NOISE,
+      biasStd: 0.001,
+      identityScale: 1,
+    },
+  );
+  if (output === 'latent_parameters') {
+    g.op('Identity', [moments], {}, 'latent_parameters');
+    g.output('latent_parameters', DataType.FLOAT, ['batch', 2 * LATENT, 'latent_height', 'latent_width']);
+  } else {
+    // diffusers' own exporter returns the mean as the "sample" for this layout.
+    g.op(
+      'Slice',
+      [moments, g.constInt64('start', [0]), g.constInt64('end', [LATENT]), g.constInt64('axis', [1])],
+      {},
+      'latent_sample',
+    );
+    g.output('latent_sample', DataType.FLOAT, ['batch', LATENT, 'latent_height', 'latent_width']);
+  }
+  return g.toModel({ metadata: { component: 'vae_encoder', source: 'easel test model' } });
+}
+
+export function buildVaeDecoder(shape: TestModelShape, seed: number): ModelData {
+  const g = new GraphBuilder('vae_decoder');
+  const nn = new Layers(g, seed);
+  const ch = shape.vaeChannels;
+  const latents = g.input('latent_sample', DataType.FLOAT, [
+    'batch',
+    LATENT,
+    'latent_height',
+    'latent_width',
+  ]);
+  let h = nn.conv('post_quant_conv', latents, LATENT, LATENT, {
+    kernel: 1,
+    gain: PATH_NOISE,
+    identityScale: 1,
+  });
+  h = nn.conv('decoder.conv_in', h, LATENT, ch, {
+    gain: PATH_NOISE,
+    biasStd: 0.001,
+    identityScale: VAE_SCALING_FACTOR,
+    identityChannels: 3,
+  });
+  h = nn.resBlock('decoder.mid_block.resnets.0', h, ch, ch, shape.vaeGroups, undefined, BRANCH_GAIN);
+  const scales = g.constFloat('scales', [1, 1, 2, 2], [4]);
+  for (let i = 0; i < 3; i++) {
+    h = g.op('Resize', [h, '', scales], {
+      mode: 'nearest',
+      coordinate_transformation_mode: 'asymmetric',
+      nearest_mode: 'floor',
+    });
+    h = nn.conv(`decoder.up_blocks.${i}.upsamplers.0.conv`, h, ch, ch, {
+      gain: PATH_NOISE,
+      biasStd: 0.001,
+      identityScale: 1,
+    });
+  }
+  h = nn.resBlock('decoder.up_blocks.3.resnets.0', h, ch, ch, shape.vaeGroups, undefined, BRANCH_GAIN);
+  // No tanh: like SD's decoder the output may leave [-1, 1] and the pipeline clamps.
+  g.op(
+    'Identity',
+    [nn.conv('decoder.conv_out', h, ch, 3, { gain: PATH_NOISE, biasStd: 0.001, identityScale: 1 })],
+    {},
+    'sample',
+  );
+  g.output('sample', DataType.FLOAT, ['batch', 3, 'height', 'width']);
+  return g.toModel({ metadata: { component: 'vae_decoder', source: 'easel test model' } });
+}
