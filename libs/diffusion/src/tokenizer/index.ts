@@ -1,0 +1,2 @@
+export { ClipTokenizer, TokenizerError } from './clip-tokenizer.js';
+export { normalizeClipText } from './normalize.js';
