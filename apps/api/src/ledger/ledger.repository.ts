@@ -1,0 +1,159 @@
+import { Injectable } from '@nestjs/common';
+
+import { Prisma } from '../generated/prisma/client.js';
+import type { DbTransaction } from '../database/prisma.service.js';
+import { PrismaService } from '../database/prisma.service.js';
+import type { AuditMismatch, LedgerEntryView, LedgerKind } from './ledger.types.js';
+
+/** Anything that runs raw SQL: the PrismaService itself or an interactive-transaction client. */
+export type SqlRunner = Pick<DbTransaction, '$queryRaw' | '$executeRaw'>;
+
+export interface Movement {
+  id: string;
+  userId: string;
+  /** Signed: negative for debits. */
+  amount: number;
+  kind: LedgerKind;
+  reference: string;
+  /** Debits: the UPDATE only applies while credits >= -amount. */
+  requireFunds: boolean;
+}
+
+export interface MovementResult {
+  /** The balance row changed (it did not when funds were short, the account is missing or the reference exists). */
+  moved: boolean;
+  /** The new entry; null when nothing was inserted. */
+  entry: LedgerEntryView | null;
+}
+
+export interface StoredEntry extends LedgerEntryView {
+  userId: string;
+}
+
+interface MovementRow {
+  moved: number;
+  id: string | null;
+  amount: number | null;
+  kind: LedgerKind | null;
+  reference: string | null;
+  balanceAfter: number | null;
+  createdAt: Date | null;
+}
+
+const ENTRY_COLUMNS = Prisma.sql`id::text AS id, amount, kind::text AS kind, reference,
+  balance_after AS "balanceAfter", created_at AS "createdAt"`;
+
+/** All SQL of the credit ledger. No business rules here: see LedgerService. */
+@Injectable()
+export class LedgerRepository {
+  constructor(readonly prisma: PrismaService) {}
+
+  async openAccount(db: SqlRunner, userId: string): Promise<void> {
+    await db.$executeRaw`INSERT INTO credit_balances (user_id, credits, updated_at)
+      VALUES (${userId}::uuid, 0, now()) ON CONFLICT (user_id) DO NOTHING`;
+  }
+
+  /**
+   * One statement: the conditional balance UPDATE and the entry INSERT. The UPDATE skips a reference that is
+   * already recorded; a racing twin that slips past that check inserts nothing (ON CONFLICT) and reports
+   * moved && !entry, and the caller must undo the balance change (roll back or revertBalance).
+   * The entry's created_at is taken under the row lock and strictly increases per account, so
+   * ORDER BY created_at, id is the order in which movements were applied.
+   */
+  async applyMovement(db: SqlRunner, m: Movement): Promise<MovementResult> {
+    const fundsCheck = m.requireFunds ? Prisma.sql`AND credits >= ${-m.amount}::int` : Prisma.empty;
+    const rows = await db.$queryRaw<MovementRow[]>`
+      WITH moved AS (
+        UPDATE credit_balances
+           SET credits = credits + ${m.amount}::int,
+               updated_at = GREATEST(clock_timestamp(), updated_at + interval '1 millisecond')
+         WHERE user_id = ${m.userId}::uuid ${fundsCheck}
+           AND NOT EXISTS (SELECT 1 FROM ledger_entries WHERE reference = ${m.reference}::text)
+        RETURNING credits, updated_at
+      ), entry AS (
+        INSERT INTO ledger_entries (id, user_id, amount, kind, reference, balance_after, created_at)
+        SELECT ${m.id}::uuid, ${m.userId}::uuid, ${m.amount}::int, ${m.kind}::ledger_kind, ${m.reference}::text,
+               credits, updated_at
+          FROM moved
+        ON CONFLICT (reference) DO NOTHING
+        RETURNING ${ENTRY_COLUMNS}
+      )
+      SELECT (SELECT count(*) FROM moved)::int AS moved, entry.*
+        FROM (SELECT 1) AS one LEFT JOIN entry ON true`;
+    const row = rows[0];
+    const entry =
+      row.id === null
+        ? null
+        : {
+            id: row.id,
+            amount: row.amount!,
+            kind: row.kind!,
+            reference: row.reference!,
+            balanceAfter: row.balanceAfter!,
+            createdAt: row.createdAt!,
+          };
+    return { moved: row.moved > 0, entry };
+  }
+
+  /** Undoes applyMovement's balance change inside the same transaction (the row lock is still held). */
+  async revertBalance(db: SqlRunner, userId: string, amount: number): Promise<void> {
+    await db.$executeRaw`UPDATE credit_balances SET credits = credits - ${amount}::int WHERE user_id = ${userId}::uuid`;
+  }
+
+  async findByReference(db: SqlRunner, reference: string): Promise<StoredEntry | null> {
+    const rows = await db.$queryRaw<StoredEntry[]>`
+      SELECT user_id::text AS "userId", ${ENTRY_COLUMNS} FROM ledger_entries WHERE reference = ${reference}::text`;
+    return rows[0] ?? null;
+  }
+
+  async findCredits(db: SqlRunner, userId: string): Promise<number | null> {
+    const rows = await db.$queryRaw<{ credits: number }[]>`
+      SELECT credits FROM credit_balances WHERE user_id = ${userId}::uuid`;
+    return rows[0]?.credits ?? null;
+  }
+
+  /** Newest first; `before` is the (createdAt, id) of the last entry of the previous page. */
+  async listEntries(
+    userId: string,
+    limit: number,
+    before: { createdAt: Date; id: string } | null,
+  ): Promise<LedgerEntryView[]> {
+    const after = before
+      ? Prisma.sql`AND (created_at, id) < (${before.createdAt}::timestamptz, ${before.id}::uuid)`
+      : Prisma.empty;
+    return this.prisma.$queryRaw<LedgerEntryView[]>`
+      SELECT ${ENTRY_COLUMNS} FROM ledger_entries
+       WHERE user_id = ${userId}::uuid ${after}
+       ORDER BY created_at DESC, id DESC
+       LIMIT ${limit}::int`;
+  }
+
+  /** Consistent snapshot (REPEATABLE READ): totals and the accounts that do not add up. */
+  async audit(): Promise<{ accounts: number; entries: number; mismatches: AuditMismatch[] }> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        const [totals] = await tx.$queryRaw<{ accounts: number; entries: number }[]>`
+          SELECT (SELECT count(*) FROM credit_balances)::int AS accounts,
+                 (SELECT count(*) FROM ledger_entries)::int AS entries`;
+        const mismatches = await tx.$queryRaw<AuditMismatch[]>`
+          WITH chain AS (
+            SELECT user_id, amount,
+                   balance_after - amount
+                     - lag(balance_after, 1, 0) OVER (PARTITION BY user_id ORDER BY created_at, id) AS drift
+              FROM ledger_entries
+          ), per_user AS (
+            SELECT user_id, count(*) AS entries, sum(amount) AS total, count(*) FILTER (WHERE drift <> 0) AS broken
+              FROM chain GROUP BY user_id
+          )
+          SELECT coalesce(b.user_id, p.user_id)::text AS "userId", b.credits,
+                 coalesce(p.total, 0)::int AS "sumOfEntries", coalesce(p.entries, 0)::int AS entries,
+                 coalesce(p.broken, 0)::int AS "brokenLinks"
+            FROM credit_balances b FULL JOIN per_user p ON p.user_id = b.user_id
+           WHERE b.user_id IS NULL OR b.credits <> coalesce(p.total, 0) OR coalesce(p.broken, 0) > 0
+           ORDER BY 1`;
+        return { ...totals, mismatches };
+      },
+      { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead, timeout: 120_000 },
+    );
+  }
+}

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+
+import { PrismaService } from '../database/prisma.service.js';
+import type { DbTransaction } from '../database/prisma.service.js';
+import { decodeLedgerCursor, encodeLedgerCursor } from './ledger-cursor.js';
+import {
+  InsufficientCreditsError,
+  LedgerAccountNotFoundError,
+  LedgerArgumentError,
+  LedgerReferenceConflictError,
+} from './ledger.errors.js';
+import { LedgerRepository, type Movement, type SqlRunner } from './ledger.repository.js';
+import type {
+  AuditReport,
+  GrantOptions,
+  LedgerEntryView,
+  LedgerPage,
+  MovementOptions,
+} from './ledger.types.js';
+
+export const MAX_PAGE_SIZE = 100;
+
+// Under a burst on one account transactions queue for the pool and the row lock; give them room.
+const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 };
+
+/** Thrown inside our own transaction to roll back a movement that lost a race on its reference. */
+class LostReferenceRace extends Error {}
+
+/**
+ * The credit ledger: every movement changes the balance and appends one entry atomically, and carries a
+ * unique reference so that repeating it returns the original entry instead of applying twice.
+ */
+@Injectable()
+export class LedgerService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly repository: LedgerRepository,
+  ) {}
+
+  /** Creates the user's balance row (0 credits) inside the caller's transaction; no-op when it exists. */
+  async openAccount(userId: string, tx: DbTransaction): Promise<void> {
+    await this.repository.openAccount(tx, userId);
+  }
+
+  grant(
+    userId: string,
+    amount: number,
+    reference: string,
+    opts: GrantOptions = {},
+  ): Promise<LedgerEntryView> {
+    return this.move(userId, amount, opts.kind ?? 'grant', reference, opts);
+  }
+
+  /** Throws InsufficientCreditsError (and changes nothing) when the balance is below `amount`. */
+  debit(
+    userId: string,
+    amount: number,
+    reference: string,
+    opts: MovementOptions = {},
+  ): Promise<LedgerEntryView> {
+    return this.move(userId, -amount, 'debit', reference, opts, amount);
+  }
+
+  refund(
+    userId: string,
+    amount: number,
+    reference: string,
+    opts: MovementOptions = {},
+  ): Promise<LedgerEntryView> {
+    return this.move(userId, amount, 'refund', reference, opts);
+  }
+
+  async getBalance(userId: string): Promise<number> {
+    const credits = await this.repository.findCredits(this.prisma, userId);
+    if (credits === null) throw new LedgerAccountNotFoundError(userId);
+    return credits;
+  }
+
+  async listEntries(userId: string, page: { cursor?: string; limit: number }): Promise<LedgerPage> {
+    const { limit } = page;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw new LedgerArgumentError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+    }
+    const before = page.cursor ? decodeLedgerCursor(page.cursor) : null;
+    const rows = await this.repository.listEntries(userId, limit + 1, before);
+    const data = rows.slice(0, limit);
+    const last = data[data.length - 1];
+    return { data, nextCursor: rows.length > limit && last ? encodeLedgerCursor(last) : null };
+  }
+
+  /** Per account: balance == sum(entries) and every balanceAfter == previous balanceAfter + amount. */
+  async audit(): Promise<AuditReport> {
+    return this.repository.audit();
+  }
+
+  private async move(
+    userId: string,
+    amount: number,
+    kind: Movement['kind'],
+    reference: string,
+    opts: MovementOptions,
+    required = 0,
+  ): Promise<LedgerEntryView> {
+    if (!Number.isSafeInteger(amount) || amount === 0 || (kind === 'debit') !== amount < 0) {
+      throw new LedgerArgumentError('amount must be a positive safe integer');
+    }
+    if (reference.length === 0 || reference.length > 200) {
+      throw new LedgerArgumentError('reference must be 1..200 characters');
+    }
+    const movement: Movement = {
+      id: randomUUID(),
+      userId,
+      amount,
+      kind,
+      reference,
+      requireFunds: kind === 'debit',
+    };
+
+    if (opts.tx) {
+      const result = await this.repository.applyMovement(opts.tx, movement);
+      if (result.entry) return result.entry;
+      // The caller's transaction must stay usable: undo in place rather than fail it.
+      if (result.moved) await this.repository.revertBalance(opts.tx, userId, amount);
+      return this.explainNoEntry(opts.tx, movement, required);
+    }
+
+    try {
+      const entry = await this.prisma.$transaction(async (tx) => {
+        const result = await this.repository.applyMovement(tx, movement);
+        if (result.moved && !result.entry) throw new LostReferenceRace();
+        return result.entry;
+      }, TX_OPTIONS);
+      if (entry) return entry;
+    } catch (error) {
+      if (!(error instanceof LostReferenceRace)) throw error;
+    }
+    return this.explainNoEntry(this.prisma, movement, required);
+  }
+
+  /** Nothing was written: the reference already exists, the account is missing, or funds are short. */
+  private async explainNoEntry(db: SqlRunner, m: Movement, required: number): Promise<LedgerEntryView> {
+    const existing = await this.repository.findByReference(db, m.reference);
+    if (existing) {
+      if (existing.userId !== m.userId || existing.kind !== m.kind || existing.amount !== m.amount) {
+        throw new LedgerReferenceConflictError(m.reference);
+      }
+      const { userId: _userId, ...entry } = existing;
+      return entry;
+    }
+    const credits = await this.repository.findCredits(db, m.userId);
+    if (credits === null) throw new LedgerAccountNotFoundError(m.userId);
+    if (m.requireFunds) throw new InsufficientCreditsError(m.userId, required, credits);
+    throw new Error(`ledger movement ${m.reference} was not applied`);
+  }
+}
