@@ -6,7 +6,7 @@
 import { access } from 'node:fs/promises';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { ModelError } from './model-error.js';
-import { resolveProviders } from './providers.js';
+import { resolveProviders, type ExecutionProviderConfig } from './providers.js';
 
 export interface SessionConfig {
   executionProviders?: string[];
@@ -53,15 +53,10 @@ export class OnnxSession {
       throw new ModelError('missing_file', `${label}: model file not found: ${modelPath}`);
     }
     const resolved = resolveProviders(config.executionProviders, config);
+    const options = sessionOptions(config, resolved.providers);
     let session: InferenceSession;
     try {
-      session = await InferenceSession.create(modelPath, {
-        executionProviders: resolved.providers,
-        intraOpNumThreads: config.intraOpNumThreads,
-        interOpNumThreads: config.interOpNumThreads,
-        graphOptimizationLevel: config.graphOptimizationLevel ?? 'all',
-        logSeverityLevel: 3,
-      });
+      session = await InferenceSession.create(modelPath, options);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       throw new ModelError('corrupt_model', `${label}: cannot load ${modelPath}: ${reason}`, { cause: err });
@@ -159,4 +154,28 @@ function describe(metadata: readonly InferenceSession.ValueMetadata[]): Map<stri
     if (m.isTensor) map.set(m.name, { name: m.name, type: m.type, shape: m.shape });
   }
   return map;
+}
+
+/** ORT-node rejects keys set to undefined, so only the configured ones are passed. */
+function sessionOptions(
+  config: SessionConfig,
+  providers: ExecutionProviderConfig[],
+): InferenceSession.SessionOptions {
+  const options: InferenceSession.SessionOptions = {
+    executionProviders: providers,
+    graphOptimizationLevel: config.graphOptimizationLevel ?? 'all',
+    logSeverityLevel: 3,
+  };
+  for (const key of ['intraOpNumThreads', 'interOpNumThreads'] as const) {
+    const value = config[key];
+    if (value === undefined) continue;
+    if (!Number.isInteger(value) || value < 0) {
+      throw new ModelError(
+        'unsupported',
+        `session option ${key} must be a non-negative integer, got ${value}`,
+      );
+    }
+    options[key] = value;
+  }
+  return options;
 }
