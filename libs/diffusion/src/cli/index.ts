@@ -1,0 +1,2 @@
+export { runCli } from './main.js';
+export { outputNames } from './generate-command.js';
