@@ -170,7 +170,14 @@ export class SdModel {
       );
     }
     expectLength('predictNoise sample', sample.length, b * c * h * w);
-    expectLength('predictNoise hidden', hidden.length, batch * TOKENS * this.textHiddenSize);
+    // Prompts longer than 75 tokens arrive as 77-token blocks concatenated along the sequence axis (A1111-style).
+    const tokens = hidden.length / (batch * this.textHiddenSize);
+    if (!Number.isInteger(tokens) || tokens === 0 || tokens % TOKENS !== 0) {
+      throw new ModelError(
+        'bad_tensor',
+        `predictNoise hidden: ${hidden.length} values, expected ${batch}×(k·${TOKENS})×${this.textHiddenSize}`,
+      );
+    }
     const unet = this.sessions.unet;
     const ts = unet.input('timestep');
     const out = await unet.run(
@@ -179,7 +186,7 @@ export class SdModel {
         timestep: timestepTensor(t, batch, ts.type, ts.shape),
         encoder_hidden_states: floatTensor(
           hidden,
-          [batch, TOKENS, this.textHiddenSize],
+          [batch, tokens, this.textHiddenSize],
           floatType(unet.input('encoder_hidden_states').type, 'unet encoder_hidden_states'),
         ),
       },
