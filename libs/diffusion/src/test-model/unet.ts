@@ -12,7 +12,6 @@
 import { attr, DataType, GraphBuilder, type ModelData } from '../onnx/index.js';
 import { Layers } from './layers.js';
 import type { TestModelShape } from './sizes.js';
-import { MAX_TOKENS } from './text-encoder.js';
 
 export interface UnetOptions {
   inChannels: 4 | 9;
@@ -122,7 +121,7 @@ export function buildUnet(shape: TestModelShape, seed: number, o: UnetOptions): 
 
   const sample = g.input('sample', DataType.FLOAT, ['batch', o.inChannels, 'height', 'width']);
   const timestep = g.input('timestep', isFloat ? DataType.FLOAT : DataType.INT64, isFloat ? ['batch'] : [1]);
-  const context = g.input('encoder_hidden_states', DataType.FLOAT, ['batch', MAX_TOKENS, ctxDim]);
+  const context = g.input('encoder_hidden_states', DataType.FLOAT, ['batch', 'sequence', ctxDim]); // 77·k for long prompts, as diffusers' export
   const temb = { value: timestepEmbedding(nn, timestep, isFloat, c0, shape.timeEmbed), dim: shape.timeEmbed };
 
   let h = nn.conv('conv_in', sample, o.inChannels, c0);
