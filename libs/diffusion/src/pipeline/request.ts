@@ -49,6 +49,9 @@ export interface GenerationRequest {
   maskSource?: MaskSource;
   /** Pixels added on each side of the init image; the result has the larger size. */
   outpaint?: Margins;
+  /** Inpainting/outpainting: paste the original pixels back outside the mask after decoding, as A1111 does.
+   * Default true; false returns the decoded image as it is. */
+  keepUnmaskedPixels?: boolean;
   outpaintFill?: OutpaintFill;
   interpolation?: InterpolationRequest;
   /** Ask for latent previews in progress events, at most one per interval (default 1000 ms). */

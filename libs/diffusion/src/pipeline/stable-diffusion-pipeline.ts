@@ -82,7 +82,8 @@ export class StableDiffusionPipeline {
       const decoded = await this.decode(batch.latents, indices.length, batch.latentHeight, batch.latentWidth);
       const t0 = performance.now();
       for (const [k, index] of indices.entries()) {
-        if (inputs.mask && inputs.init) overlayOriginal(decoded, k, inputs.init, inputs.mask);
+        if (inputs.mask && inputs.init && req.keepUnmaskedPixels)
+          overlayOriginal(decoded, k, inputs.init, inputs.mask);
         const rgb = tensorToRgb8(decoded, k, inputs.width, inputs.height);
         const seed = req.mode === 'interpolation' ? interpolatedSeed(req, index) : req.seeds[index];
         const png = await encodePng(rgb, inputs.width, inputs.height, this.parameters(req, inputs, seed));

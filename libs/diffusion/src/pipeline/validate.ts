@@ -44,6 +44,7 @@ export interface ResolvedRequest {
   maskSource: MaskSource;
   outpaint: Margins | undefined;
   outpaintFill: OutpaintFill;
+  keepUnmaskedPixels: boolean;
   frames: number;
   frameDelayMs: number;
   previewIntervalMs: number | null;
@@ -127,6 +128,7 @@ export function resolveRequest(
     maskSource,
     outpaint: req.outpaint ? resolveMargins(req.outpaint) : undefined,
     outpaintFill: req.outpaintFill ?? 'blur',
+    keepUnmaskedPixels: req.keepUnmaskedPixels ?? true,
     frames,
     frameDelayMs: integer('frame_delay_ms', req.interpolation?.frameDelayMs ?? 100, 1, 65535),
     previewIntervalMs: previewIntervalMs === null ? null : number('preview', previewIntervalMs, 0, 3_600_000),
