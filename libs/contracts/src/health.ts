@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 export const Liveness = z.strictObject({ status: z.literal('ok') }).meta({ id: 'Liveness' });
+export type Liveness = z.infer<typeof Liveness>;
 export const Readiness = z
   .strictObject({
     status: z.literal('ok'),

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import type { LoginRequest, LoginResponse, SignupRequest, SignupResponse } from '@easel/contracts';
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { EmailTakenError, UnauthorizedError } from '../common/domain-errors.js';
+import { LedgerService } from '../ledger/ledger.service.js';
+import { DuplicateEmailError, UsersRepository } from '../users/users.repository.js';
+import { burnVerification, hashPassword, verifyPassword } from './password-hasher.js';
+
+/** Free credits on sign-up, as DreamStudio gave. */
+export const SIGNUP_GRANT_CREDITS = 200;
+const BAD_CREDENTIALS = 'Invalid email or password';
+
+export interface AccessTokenPayload {
+  sub: string;
+}
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly ledger: LedgerService,
+    private readonly jwt: JwtService,
+  ) {}
+
+  /** Creates the user, their credit account and the sign-up grant in one transaction. */
+  async signup({ email, password }: SignupRequest): Promise<SignupResponse> {
+    if (await this.users.emailExists(email)) throw new EmailTakenError();
+    const passwordHash = await hashPassword(password);
+    try {
+      const user = await this.users.transaction(async (tx) => {
+        const created = await this.users.create(tx, { id: randomUUID(), email, passwordHash });
+        await this.ledger.openAccount(created.id, tx);
+        await this.ledger.grant(created.id, SIGNUP_GRANT_CREDITS, `signup:${created.id}`, {
+          kind: 'grant',
+          tx,
+        });
+        return created;
+      });
+      return {
+        user: { id: user.id, email: user.email, createdAt: user.createdAt.toISOString() },
+        accessToken: await this.issueToken(user.id),
+      };
+    } catch (error) {
+      if (error instanceof DuplicateEmailError) throw new EmailTakenError();
+      throw error;
+    }
+  }
+
+  async login({ email, password }: LoginRequest): Promise<LoginResponse> {
+    const user = await this.users.findByEmail(email);
+    if (!user) {
+      await burnVerification(password);
+      throw new UnauthorizedError(BAD_CREDENTIALS);
+    }
+    if (!(await verifyPassword(user.passwordHash, password))) throw new UnauthorizedError(BAD_CREDENTIALS);
+    return { accessToken: await this.issueToken(user.id) };
+  }
+
+  /** For the local demo account: checks a stored password without issuing anything. */
+  async passwordMatches(email: string, password: string): Promise<boolean> {
+    const user = await this.users.findByEmail(email);
+    return user !== null && (await verifyPassword(user.passwordHash, password));
+  }
+
+  private issueToken(userId: string): Promise<string> {
+    const payload: AccessTokenPayload = { sub: userId };
+    return this.jwt.signAsync(payload);
+  }
+}

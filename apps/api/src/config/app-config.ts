@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { EnvSchema } from './config.schema.js';
+
+/** The typed configuration the whole API reads; built once at start by `loadConfig`. */
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  http: { port: number; host: string; bodyLimitBytes: number; trustProxy: boolean };
+  database: { url: string; autoMigrate: boolean };
+  redis: { url: string; keyPrefix: string };
+  dataDir: string;
+  jwt: { secret: string; ttlSeconds: number };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  rateLimit: { windowMs: number; apiKeyMax: number; authIpMax: number };
+  apiKeyCacheTtlMs: number;
+  demoAccount: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  // Empty strings count as unset, as in most .env tooling.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required when NODE_ENV=production');
+  }
+  return {
+    env: e.NODE_ENV,
+    http: { port: e.PORT, host: e.HOST, bodyLimitBytes: e.BODY_LIMIT_BYTES, trustProxy: e.TRUST_PROXY },
+    database: { url: e.DATABASE_URL, autoMigrate: e.DB_AUTO_MIGRATE },
+    redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
+    dataDir,
+    jwt: { secret: e.JWT_SECRET ?? localJwtSecret(dataDir), ttlSeconds: e.JWT_TTL_SECONDS },
+    logLevel: e.LOG_LEVEL,
+    rateLimit: {
+      windowMs: e.RATE_LIMIT_WINDOW_MS,
+      apiKeyMax: e.RATE_LIMIT_API_KEY_MAX,
+      authIpMax: e.RATE_LIMIT_AUTH_IP_MAX,
+    },
+    apiKeyCacheTtlMs: e.API_KEY_CACHE_TTL_MS,
+    demoAccount: e.DEMO_ACCOUNT ?? e.NODE_ENV !== 'production',
+  };
+}
+
+/** Outside production a missing JWT_SECRET is generated once and kept under DATA_DIR, so tokens survive restarts. */
+function localJwtSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'jwt-secret');
+  try {
+    const existing = readFileSync(file, 'utf8').trim();
+    if (existing.length >= 32) return existing;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,16 @@
+import { creditsFor, PricingQuote, PricingQuoteQuery } from '@easel/contracts';
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiZodResponse, ValidQuery } from '../common/validated.decorators.js';
+
+@ApiTags('pricing')
+@Controller('api/pricing')
+export class PricingController {
+  @Get('quote')
+  @ApiOperation({ summary: 'Credits a generation of this size, step count and sample count costs (public)' })
+  @ApiZodResponse(200, PricingQuote)
+  @ApiErrors(400)
+  quote(@ValidQuery(PricingQuoteQuery) query: PricingQuoteQuery): PricingQuote {
+    return { credits: creditsFor(query) };
+  }
+}
