@@ -13,7 +13,7 @@ export function insertPngText(png: Uint8Array, keyword: string, text: string): U
     throw new Error('not a PNG stream');
   }
   if (!/^[\x20-\x7e\xa1-\xff]{1,79}$/.test(keyword)) throw new Error(`invalid PNG text keyword "${keyword}"`);
-  const latin1 = /^[\x00-\xff]*$/.test(text);
+  const latin1 = [...text].every((ch) => ch.charCodeAt(0) <= 0xff);
   const data = latin1
     ? Buffer.concat([Buffer.from(keyword, 'latin1'), Buffer.from([0]), Buffer.from(text, 'latin1')])
     : Buffer.concat([

@@ -103,13 +103,10 @@ export class BatchBuilder {
   /** The schedule this request runs: all steps, or the img2img tail; `step_schedule_end` cuts the end. */
   private timesteps(scheduler: Scheduler): number[] {
     const { req } = this;
-    let timesteps: number[];
-    if (this.inputs.init) {
-      timesteps = img2imgTimesteps(scheduler, req.steps, req.strength).timesteps;
-    } else {
-      scheduler.setTimesteps(req.steps);
-      timesteps = Array.from(scheduler.timesteps);
-    }
+    scheduler.setTimesteps(req.steps);
+    const timesteps = this.inputs.init
+      ? img2imgTimesteps(scheduler, req.steps, req.strength).timesteps
+      : Array.from(scheduler.timesteps);
     const skip = Math.floor(req.steps * req.stepScheduleEnd) * scheduler.order;
     return skip > 0 ? timesteps.slice(0, Math.max(1, timesteps.length - skip)) : timesteps;
   }

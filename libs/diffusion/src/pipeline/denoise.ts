@@ -54,7 +54,7 @@ export function usesGuidance(cfgScale: number): boolean {
 /**
  * The denoising loop for one batch: scaled latents (and inpainting channels) of all images, conditional and
  * unconditional, go through ONE UNet call per step; guidance is computed in the UNet's own output buffer.
- * The only per-step allocations are the ONNX Runtime tensors and what the schedulers return.
+ * Per step it allocates only the ONNX Runtime tensors (and, for 4-channel inpainting, the re-noised original).
  */
 export async function denoise(
   model: NoisePredictor,
@@ -79,16 +79,19 @@ export async function denoise(
     }
   }
 
+  // Views made once: schedulers write through `out` straight into the latents and the UNet input.
+  const latentViews = batch.samples.map((_, b) =>
+    batch.latents.subarray(b * latentSize, (b + 1) * latentSize),
+  );
+  const inputViews = batch.samples.map((_, b) => input.subarray(b * inputSize, b * inputSize + latentSize));
+
   for (let i = 0; i < batch.timesteps.length; i++) {
     if (hooks.signal?.aborted) throw new CanceledError(i);
     const t = batch.timesteps[i];
     for (let b = 0; b < B; b++) {
-      const scaled = batch.samples[b].scheduler.scaleModelInput(
-        batch.latents.subarray(b * latentSize, (b + 1) * latentSize),
-        t,
-      );
-      input.set(scaled, b * inputSize);
-      if (guided) input.set(scaled, (B + b) * inputSize);
+      const scaled = batch.samples[b].scheduler.scaleModelInput(latentViews[b], t, inputViews[b]);
+      if (scaled !== inputViews[b]) inputViews[b].set(scaled);
+      if (guided) input.copyWithin((B + b) * inputSize, b * inputSize, b * inputSize + latentSize);
     }
     const noise = await model.predictNoise(input, shape, t, batch.hidden, unetBatch);
     if (guided) {
@@ -99,14 +102,10 @@ export async function denoise(
     }
     for (let b = 0; b < B; b++) {
       const sample = batch.samples[b];
-      const latents = batch.latents.subarray(b * latentSize, (b + 1) * latentSize);
-      const next = sample.scheduler.step(
-        noise.subarray(b * latentSize, (b + 1) * latentSize),
-        t,
-        latents,
-        sample.generator,
-      );
-      latents.set(next);
+      const latents = latentViews[b];
+      const eps = noise.subarray(b * latentSize, (b + 1) * latentSize);
+      const next = sample.scheduler.step(eps, t, latents, sample.generator, latents);
+      if (next !== latents) latents.set(next);
       if (sample.known && batch.blendMask) {
         blendKnown(
           latents,

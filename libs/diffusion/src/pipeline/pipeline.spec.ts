@@ -222,8 +222,8 @@ describe('cancellation and bad input', () => {
     await expect(sd.run({ ...base, sampler: 'K_MAGIC' })).rejects.toThrow(
       /sampler: unknown sampler "K_MAGIC"/,
     );
-    await expect(sd.run({ ...base, initImage: await blocks(72, 72) })).rejects.toBeInstanceOf(
-      InvalidImageError,
-    );
+    await expect(
+      sd.run({ ...base, width: undefined, height: undefined, initImage: await blocks(72, 72) }),
+    ).rejects.toBeInstanceOf(InvalidImageError);
   });
 });

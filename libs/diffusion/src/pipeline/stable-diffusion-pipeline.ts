@@ -25,13 +25,14 @@ export interface PipelineOptions extends ModelLoadOptions {
 /** Stable Diffusion 1.x on onnxruntime: text-to-image, image-to-image, inpainting, outpainting, interpolation. */
 export class StableDiffusionPipeline {
   readonly limits: PipelineLimits;
+  private readonly modelName: string;
 
   constructor(
     readonly model: SdModel,
     options: { limits?: Partial<PipelineLimits>; modelName?: string } = {},
-    private readonly modelName = options.modelName ?? path.basename(model.dir),
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.modelName = options.modelName ?? path.basename(model.dir);
   }
 
   /** Loads the model folder (UNet session first) and keeps the sessions for every run. */
