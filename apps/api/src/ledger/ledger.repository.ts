@@ -43,6 +43,35 @@ interface MovementRow {
 const ENTRY_COLUMNS = Prisma.sql`id::text AS id, amount, kind::text AS kind, reference,
   balance_after AS "balanceAfter", created_at AS "createdAt"`;
 
+/**
+ * One statement: the conditional balance UPDATE and the entry INSERT. The UPDATE skips a reference that is
+ * already recorded; a racing twin that slips past that check inserts nothing (ON CONFLICT) and reports
+ * moved && !entry, and the caller must undo the balance change (roll back or revertBalance).
+ * The entry's created_at is taken under the row lock and strictly increases per account, so
+ * ORDER BY created_at, id is the order in which movements were applied.
+ */
+export function movementStatement(m: Movement): Prisma.Sql {
+  const fundsCheck = m.requireFunds ? Prisma.sql`AND credits >= ${-m.amount}::int` : Prisma.empty;
+  return Prisma.sql`
+    WITH moved AS (
+      UPDATE credit_balances
+         SET credits = credits + ${m.amount}::int,
+             updated_at = GREATEST(clock_timestamp(), updated_at + interval '1 millisecond')
+       WHERE user_id = ${m.userId}::uuid ${fundsCheck}
+         AND NOT EXISTS (SELECT 1 FROM ledger_entries WHERE reference = ${m.reference}::text)
+      RETURNING credits, updated_at
+    ), entry AS (
+      INSERT INTO ledger_entries (id, user_id, amount, kind, reference, balance_after, created_at)
+      SELECT ${m.id}::uuid, ${m.userId}::uuid, ${m.amount}::int, ${m.kind}::ledger_kind, ${m.reference}::text,
+             credits, updated_at
+        FROM moved
+      ON CONFLICT (reference) DO NOTHING
+      RETURNING ${ENTRY_COLUMNS}
+    )
+    SELECT (SELECT count(*) FROM moved)::int AS moved, entry.*
+      FROM (SELECT 1) AS one LEFT JOIN entry ON true`;
+}
+
 /** All SQL of the credit ledger. No business rules here: see LedgerService. */
 @Injectable()
 export class LedgerRepository {
@@ -53,33 +82,8 @@ export class LedgerRepository {
       VALUES (${userId}::uuid, 0, now()) ON CONFLICT (user_id) DO NOTHING`;
   }
 
-  /**
-   * One statement: the conditional balance UPDATE and the entry INSERT. The UPDATE skips a reference that is
-   * already recorded; a racing twin that slips past that check inserts nothing (ON CONFLICT) and reports
-   * moved && !entry, and the caller must undo the balance change (roll back or revertBalance).
-   * The entry's created_at is taken under the row lock and strictly increases per account, so
-   * ORDER BY created_at, id is the order in which movements were applied.
-   */
   async applyMovement(db: SqlRunner, m: Movement): Promise<MovementResult> {
-    const fundsCheck = m.requireFunds ? Prisma.sql`AND credits >= ${-m.amount}::int` : Prisma.empty;
-    const rows = await db.$queryRaw<MovementRow[]>`
-      WITH moved AS (
-        UPDATE credit_balances
-           SET credits = credits + ${m.amount}::int,
-               updated_at = GREATEST(clock_timestamp(), updated_at + interval '1 millisecond')
-         WHERE user_id = ${m.userId}::uuid ${fundsCheck}
-           AND NOT EXISTS (SELECT 1 FROM ledger_entries WHERE reference = ${m.reference}::text)
-        RETURNING credits, updated_at
-      ), entry AS (
-        INSERT INTO ledger_entries (id, user_id, amount, kind, reference, balance_after, created_at)
-        SELECT ${m.id}::uuid, ${m.userId}::uuid, ${m.amount}::int, ${m.kind}::ledger_kind, ${m.reference}::text,
-               credits, updated_at
-          FROM moved
-        ON CONFLICT (reference) DO NOTHING
-        RETURNING ${ENTRY_COLUMNS}
-      )
-      SELECT (SELECT count(*) FROM moved)::int AS moved, entry.*
-        FROM (SELECT 1) AS one LEFT JOIN entry ON true`;
+    const rows = await db.$queryRaw<MovementRow[]>(movementStatement(m));
     const row = rows[0];
     const entry =
       row.id === null
