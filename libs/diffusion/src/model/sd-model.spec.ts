@@ -67,6 +67,15 @@ describe('SdModel on the test model', () => {
     ).toBeGreaterThan(1e-3);
   });
 
+  it('takes long-prompt conditioning: hidden of k·77 tokens', async () => {
+    const eps = await model.predictNoise(wave(4 * 16, 0.2), [1, 4, 4, 4], 300, wave(2 * 77 * 32, 0.05), 1);
+    expect(eps).toHaveLength(4 * 16);
+    expect(finite(eps)).toBe(true);
+    await expect(
+      model.predictNoise(wave(4 * 16, 0.2), [1, 4, 4, 4], 300, wave(80 * 32, 0.05), 1),
+    ).rejects.toMatchObject({ code: 'bad_tensor' });
+  });
+
   it('decodes latents to [B,3,8h,8w] one image at a time, same as alone', async () => {
     const latents = wave(2 * 4 * 3 * 5, 0.9).map((v) => v / 0.18215);
     const both = await model.decode(latents, [2, 4, 3, 5]);
@@ -154,6 +163,40 @@ describe('SdModel variants of real exports', () => {
       const enc = await m.encode(new Float32Array(3 * 8 * 8).fill(0.25), [1, 3, 8, 8]);
       expect(enc.logvar).toBeNull();
       expect(enc.shape).toEqual([1, 4, 1, 1]);
+    } finally {
+      await m.release();
+    }
+  });
+
+  it('fp16 inputs/outputs are converted at the boundary and match fp32 within half precision', async () => {
+    const dir = path.join(root, 'fp16');
+    await writeTestModel(dir, { seed: 3, float16: true });
+    const m = await SdModel.load(dir);
+    try {
+      const ids = Int32Array.from(m.tokenizer.encode('a photo of a cat'));
+      const h16 = await m.encodeText(ids, 1);
+      const h32 = await model.encodeText(ids, 1);
+      expect(maxDiff(h16, h32)).toBeLessThan(1e-2);
+      const sample = wave(4 * 36, 0.4);
+      const e16 = await m.predictNoise(sample, [1, 4, 6, 6], 700, h32, 1);
+      const e32 = await model.predictNoise(sample, [1, 4, 6, 6], 700, h32, 1);
+      expect(maxDiff(e16, e32)).toBeLessThan(2e-2);
+      const d16 = await m.decode(
+        sample.map((v) => v * 5),
+        [1, 4, 6, 6],
+      );
+      expect(
+        maxDiff(
+          d16,
+          await model.decode(
+            sample.map((v) => v * 5),
+            [1, 4, 6, 6],
+          ),
+        ),
+      ).toBeLessThan(1e-2);
+      const enc = await m.encode(new Float32Array(3 * 64).fill(0.5), [1, 3, 8, 8]);
+      const enc32 = await model.encode(new Float32Array(3 * 64).fill(0.5), [1, 3, 8, 8]);
+      expect(maxDiff(enc.mean, enc32.mean)).toBeLessThan(1e-2);
     } finally {
       await m.release();
     }

@@ -1,5 +1,5 @@
 /** Float tensors in the precision a graph declares (fp32, or fp16 converted at the boundary). */
-import { float16ToFloat32, float32ToFloat16, ModelError, Tensor, type TensorType } from '../runtime/index.js';
+import { float16Tensor, float16ToFloat32, ModelError, Tensor, type TensorType } from '../runtime/index.js';
 
 export type FloatType = 'float32' | 'float16';
 
@@ -12,9 +12,7 @@ export function floatType(type: TensorType, where: string): FloatType {
 }
 
 export function floatTensor(data: Float32Array, dims: readonly number[], type: FloatType): Tensor {
-  return type === 'float32'
-    ? new Tensor('float32', data, dims)
-    : new Tensor('float16', float32ToFloat16(data), dims);
+  return type === 'float32' ? new Tensor('float32', data, dims) : float16Tensor(data, dims);
 }
 
 /** Output data as Float32Array (fp16 outputs arrive as Float16Array or Uint16Array, depending on the JS engine). */
@@ -55,19 +53,13 @@ export function timestepTensor(
 ): Tensor {
   const dims = shape.length === 0 ? [] : [shape[0] === 1 ? 1 : batch];
   const count = dims.length === 0 ? 1 : dims[0];
-  switch (type) {
-    case 'int64':
-      return new Tensor('int64', new BigInt64Array(count).fill(BigInt(Math.trunc(t))), dims);
-    case 'int32':
-      return new Tensor('int32', new Int32Array(count).fill(Math.trunc(t)), dims);
-    case 'float32':
-      return new Tensor('float32', new Float32Array(count).fill(t), dims);
-    case 'float16':
-      return new Tensor('float16', float32ToFloat16(new Float32Array(count).fill(t)), dims);
-    default:
-      throw new ModelError(
-        'unsupported',
-        `unet: timestep must be int64, int32, float32 or float16, the graph declares ${type}`,
-      );
-  }
+  if (type === 'int64')
+    return new Tensor('int64', new BigInt64Array(count).fill(BigInt(Math.trunc(t))), dims);
+  if (type === 'int32') return new Tensor('int32', new Int32Array(count).fill(Math.trunc(t)), dims);
+  if (type === 'float32') return new Tensor('float32', new Float32Array(count).fill(t), dims);
+  if (type === 'float16') return float16Tensor(new Float32Array(count).fill(t), dims);
+  throw new ModelError(
+    'unsupported',
+    `unet: timestep must be int64, int32, float32 or float16, the graph declares ${type}`,
+  );
 }

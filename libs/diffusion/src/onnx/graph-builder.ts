@@ -122,7 +122,7 @@ export class GraphBuilder {
         : [...outputs];
     for (const o of outNames) this.define(o);
     const attributes: Attribute[] = Object.entries(attrs).map(([name, a]) =>
-      typeof a === 'string' ? { name, kind: 'string', value: a } : ({ name, ...a } as Attribute),
+      typeof a === 'string' ? { name, kind: 'string', value: a } : { name, ...a },
     );
     this.nodes.push({
       opType,

@@ -99,7 +99,7 @@ export class OnnxSession {
     const started = performance.now();
     try {
       const result = outputNames ? await session.run(feeds, outputNames) : await session.run(feeds);
-      return result as Record<string, Tensor>;
+      return result;
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       throw new ModelError('bad_tensor', `${this.label}: run failed: ${reason}`, { cause: err });

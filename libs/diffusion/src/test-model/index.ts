@@ -25,6 +25,8 @@ export interface TestModelOptions {
   vaeEncoderOutput?: 'latent_parameters' | 'latent_sample' | 'none';
   /** UNet weights in an external file beside unet/model.onnx (e.g. 'weights.pb', 'model.onnx_data'). */
   unetExternalData?: string;
+  /** fp16 inputs and outputs on every graph (fp32 inside), to exercise a loader's fp16 conversion. */
+  float16?: boolean;
 }
 
 export const SD15_SCHEDULER_CONFIG = {
@@ -48,6 +50,7 @@ export async function writeTestModel(outDir: string, options: TestModelOptions =
   const seed = options.seed ?? 1234;
   const inpainting = options.inpainting ?? false;
   const encoderOutput = options.vaeEncoderOutput ?? 'latent_parameters';
+  const fp16 = options.float16 ?? false;
   const tokenizer = buildTokenizerFiles();
   const dir = (name: string): string => path.join(outDir, name);
   const components = ['text_encoder', 'unet', 'vae_decoder', 'tokenizer', 'scheduler'];
@@ -85,23 +88,24 @@ export async function writeTestModel(outDir: string, options: TestModelOptions =
     ),
     writeModel(
       path.join(dir('text_encoder'), 'model.onnx'),
-      buildTextEncoder(shape, tokenizer.vocabSize, seed + 1, options.inputIdsType),
+      buildTextEncoder(shape, tokenizer.vocabSize, seed + 1, options.inputIdsType, fp16),
     ),
     writeModel(
       path.join(dir('unet'), 'model.onnx'),
       buildUnet(shape, seed + 2, {
         inChannels: inpainting ? 9 : 4,
         timestepType: options.timestepType ?? 'int64',
+        fp16,
       }),
       { externalDataFile: options.unetExternalData },
     ),
-    writeModel(path.join(dir('vae_decoder'), 'model.onnx'), buildVaeDecoder(shape, seed + 3)),
+    writeModel(path.join(dir('vae_decoder'), 'model.onnx'), buildVaeDecoder(shape, seed + 3, fp16)),
   ];
   if (encoderOutput !== 'none') {
     writes.push(
       writeModel(
         path.join(dir('vae_encoder'), 'model.onnx'),
-        buildVaeEncoder(shape, seed + 4, encoderOutput),
+        buildVaeEncoder(shape, seed + 4, encoderOutput, fp16),
       ),
     );
   }

@@ -62,7 +62,7 @@ describe('writeTestModel', () => {
     ids[0] = ids[77] = 514; // any ids inside the small vocabulary
     ids[1] = 300;
     ids[78] = 301;
-    const out = (await s.run({ input_ids: new Tensor('int32', ids, [2, 77]) })).last_hidden_state as Tensor;
+    const out = (await s.run({ input_ids: new Tensor('int32', ids, [2, 77]) })).last_hidden_state;
     expect(out.dims).toEqual([2, 77, 32]);
     const data = out.data as Float32Array;
     expect(allFinite(data)).toBe(true);

@@ -1,5 +1,6 @@
 /** CLIP-like text encoder: token + position embeddings, causal transformer blocks, final layer norm. */
 import { DataType, GraphBuilder, type ModelData } from '../onnx/index.js';
+import { floatOutput } from './io.js';
 import { Layers } from './layers.js';
 import type { TestModelShape } from './sizes.js';
 
@@ -10,6 +11,7 @@ export function buildTextEncoder(
   vocabSize: number,
   seed: number,
   idsType: 'int32' | 'int64' = 'int32',
+  fp16 = false,
 ): ModelData {
   const g = new GraphBuilder('text_encoder');
   const nn = new Layers(g, seed);
@@ -45,16 +47,11 @@ export function buildTextEncoder(
     );
     h = g.op('Add', [h, nn.linear(`${p}.mlp.fc2`, up, dim * 4, dim, 0.5)]);
   }
-  g.op(
-    'LayerNormalization',
-    [
-      h,
-      g.constFloat('final_ln.weight', new Float32Array(dim).fill(1), [dim]),
-      g.constFloat('final_ln.bias', new Float32Array(dim), [dim]),
-    ],
-    {},
-    'last_hidden_state',
-  );
-  g.output('last_hidden_state', DataType.FLOAT, ['batch', MAX_TOKENS, dim]);
+  const final = g.op('LayerNormalization', [
+    h,
+    g.constFloat('final_ln.weight', new Float32Array(dim).fill(1), [dim]),
+    g.constFloat('final_ln.bias', new Float32Array(dim), [dim]),
+  ]);
+  floatOutput(g, final, 'last_hidden_state', ['batch', MAX_TOKENS, dim], fp16);
   return g.toModel({ metadata: { component: 'text_encoder', source: 'easel test model' } });
 }

@@ -11,11 +11,14 @@
  */
 import { attr, DataType, GraphBuilder, type ModelData } from '../onnx/index.js';
 import { Layers } from './layers.js';
+import { floatInput, floatOutput } from './io.js';
 import type { TestModelShape } from './sizes.js';
 
 export interface UnetOptions {
   inChannels: 4 | 9;
   timestepType: 'int64' | 'float32';
+  /** fp16 sample / encoder_hidden_states / out_sample, as an fp16 export has. */
+  fp16?: boolean;
 }
 
 function transformer(
@@ -119,9 +122,10 @@ export function buildUnet(shape: TestModelShape, seed: number, o: UnetOptions): 
   const ctxDim = shape.textHidden;
   const isFloat = o.timestepType === 'float32';
 
-  const sample = g.input('sample', DataType.FLOAT, ['batch', o.inChannels, 'height', 'width']);
+  const fp16 = o.fp16 ?? false;
+  const sample = floatInput(g, 'sample', ['batch', o.inChannels, 'height', 'width'], fp16);
   const timestep = g.input('timestep', isFloat ? DataType.FLOAT : DataType.INT64, isFloat ? ['batch'] : [1]);
-  const context = g.input('encoder_hidden_states', DataType.FLOAT, ['batch', 'sequence', ctxDim]); // 77·k for long prompts, as diffusers' export
+  const context = floatInput(g, 'encoder_hidden_states', ['batch', 'sequence', ctxDim], fp16); // 77·k for long prompts, as diffusers' export
   const temb = { value: timestepEmbedding(nn, timestep, isFloat, c0, shape.timeEmbed), dim: shape.timeEmbed };
 
   let h = nn.conv('conv_in', sample, o.inChannels, c0);
@@ -163,8 +167,7 @@ export function buildUnet(shape: TestModelShape, seed: number, o: UnetOptions): 
     const keep = g.op('Sub', [g.constFloat('one', [1], []), mask]);
     out = g.op('Add', [g.op('Mul', [out, mask]), g.op('Mul', [known, keep])]);
   }
-  g.op('Identity', [out], {}, 'out_sample');
-  g.output('out_sample', DataType.FLOAT, ['batch', 4, 'height', 'width']);
+  floatOutput(g, out, 'out_sample', ['batch', 4, 'height', 'width'], fp16);
   return g.toModel({
     metadata: { component: 'unet', in_channels: String(o.inChannels), source: 'easel test model' },
   });

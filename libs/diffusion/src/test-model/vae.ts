@@ -6,8 +6,9 @@
  * decode(encode(x)) ≈ x blurred to 8×8 blocks, which lets pipeline tests
  * check img2img and inpainting behaviour.
  */
-import { attr, DataType, GraphBuilder, type ModelData } from '../onnx/index.js';
+import { attr, GraphBuilder, type ModelData } from '../onnx/index.js';
 import { Layers } from './layers.js';
+import { floatInput, floatOutput } from './io.js';
 import type { TestModelShape } from './sizes.js';
 
 export const VAE_SCALING_FACTOR = 0.18215;
@@ -35,11 +36,12 @@ export function buildVaeEncoder(
   shape: TestModelShape,
   seed: number,
   output: 'latent_parameters' | 'latent_sample',
+  fp16 = false,
 ): ModelData {
   const g = new GraphBuilder('vae_encoder');
   const nn = new Layers(g, seed);
   const ch = shape.vaeChannels;
-  const image = g.input('sample', DataType.FLOAT, ['batch', 3, 'height', 'width']);
+  const image = floatInput(g, 'sample', ['batch', 3, 'height', 'width'], fp16);
   let h = nn.conv('encoder.conv_in', image, 3, ch, { gain: PATH_NOISE, biasStd: 0.001, identityScale: 1 });
   for (let i = 0; i < 3; i++) h = averagingDownsample(nn, `encoder.down_blocks.${i}.downsamplers.0`, h, ch);
   h = nn.resBlock('encoder.mid_block.resnets.0', h, ch, ch, shape.vaeGroups, undefined, BRANCH_GAIN);
@@ -65,31 +67,31 @@ export function buildVaeEncoder(
     },
   );
   if (output === 'latent_parameters') {
-    g.op('Identity', [moments], {}, 'latent_parameters');
-    g.output('latent_parameters', DataType.FLOAT, ['batch', 2 * LATENT, 'latent_height', 'latent_width']);
+    floatOutput(
+      g,
+      moments,
+      'latent_parameters',
+      ['batch', 2 * LATENT, 'latent_height', 'latent_width'],
+      fp16,
+    );
   } else {
     // diffusers' own exporter returns the mean as the "sample" for this layout.
-    g.op(
-      'Slice',
-      [moments, g.constInt64('start', [0]), g.constInt64('end', [LATENT]), g.constInt64('axis', [1])],
-      {},
-      'latent_sample',
-    );
-    g.output('latent_sample', DataType.FLOAT, ['batch', LATENT, 'latent_height', 'latent_width']);
+    const mean = g.op('Slice', [
+      moments,
+      g.constInt64('start', [0]),
+      g.constInt64('end', [LATENT]),
+      g.constInt64('axis', [1]),
+    ]);
+    floatOutput(g, mean, 'latent_sample', ['batch', LATENT, 'latent_height', 'latent_width'], fp16);
   }
   return g.toModel({ metadata: { component: 'vae_encoder', source: 'easel test model' } });
 }
 
-export function buildVaeDecoder(shape: TestModelShape, seed: number): ModelData {
+export function buildVaeDecoder(shape: TestModelShape, seed: number, fp16 = false): ModelData {
   const g = new GraphBuilder('vae_decoder');
   const nn = new Layers(g, seed);
   const ch = shape.vaeChannels;
-  const latents = g.input('latent_sample', DataType.FLOAT, [
-    'batch',
-    LATENT,
-    'latent_height',
-    'latent_width',
-  ]);
+  const latents = floatInput(g, 'latent_sample', ['batch', LATENT, 'latent_height', 'latent_width'], fp16);
   let h = nn.conv('post_quant_conv', latents, LATENT, LATENT, {
     kernel: 1,
     gain: PATH_NOISE,
@@ -117,12 +119,7 @@ export function buildVaeDecoder(shape: TestModelShape, seed: number): ModelData 
   }
   h = nn.resBlock('decoder.up_blocks.3.resnets.0', h, ch, ch, shape.vaeGroups, undefined, BRANCH_GAIN);
   // No tanh: like SD's decoder the output may leave [-1, 1] and the pipeline clamps.
-  g.op(
-    'Identity',
-    [nn.conv('decoder.conv_out', h, ch, 3, { gain: PATH_NOISE, biasStd: 0.001, identityScale: 1 })],
-    {},
-    'sample',
-  );
-  g.output('sample', DataType.FLOAT, ['batch', 3, 'height', 'width']);
+  const image = nn.conv('decoder.conv_out', h, ch, 3, { gain: PATH_NOISE, biasStd: 0.001, identityScale: 1 });
+  floatOutput(g, image, 'sample', ['batch', 3, 'height', 'width'], fp16);
   return g.toModel({ metadata: { component: 'vae_decoder', source: 'easel test model' } });
 }
