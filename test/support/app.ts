@@ -75,3 +75,45 @@ export async function call<T = Record<string, unknown>>(
     body: (isJson && text ? JSON.parse(text) : text) as T,
   };
 }
+
+export interface SignedUp {
+  id: string;
+  email: string;
+  password: string;
+  token: string;
+}
+
+/** Signs a fresh user up through the API; remember `id` for cleanup (deleteTestUsers). */
+export async function signUp(base: string, password = 'correct horse battery'): Promise<SignedUp> {
+  const email = uniqueEmail();
+  const reply = await call<{ user: { id: string }; accessToken: string }>(base, 'POST', '/api/auth/signup', {
+    json: { email, password },
+  });
+  if (reply.status !== 201) throw new Error(`sign-up failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return { id: reply.body.user.id, email, password, token: reply.body.accessToken };
+}
+
+/** Creates an API key for the JWT's user and returns its secret and id. */
+export async function createKey(
+  base: string,
+  token: string,
+  name = 'test',
+): Promise<{ id: string; key: string }> {
+  const reply = await call<{ id: string; key: string }>(base, 'POST', '/api/keys', { token, json: { name } });
+  if (reply.status !== 201)
+    throw new Error(`key creation failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return reply.body;
+}
+
+/** Every error body: exactly {id, name, message}, id echoed in X-Request-Id. */
+export function expectErrorShape(reply: Reply, status: number, name: string): void {
+  const body = reply.body as Record<string, unknown>;
+  if (reply.status !== status || body.name !== name) {
+    throw new Error(`expected ${status} ${name}, got ${reply.status} ${JSON.stringify(reply.body)}`);
+  }
+  const keys = Object.keys(body).sort().join(',');
+  if (keys !== 'id,message,name') throw new Error(`error body keys are ${keys}`);
+  if (typeof body.message !== 'string' || body.message.length === 0)
+    throw new Error('error body has no message');
+  if (body.id !== reply.headers.get('x-request-id')) throw new Error('error id differs from X-Request-Id');
+}
