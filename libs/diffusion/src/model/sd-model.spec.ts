@@ -124,20 +124,28 @@ describe('SdModel variants of real exports', () => {
     try {
       expect(m.unetInChannels).toBe(9);
       expect(m.latentChannels).toBe(4);
-      // mask 0 everywhere: the prediction is the noise that leads to the masked-image latents
+      // mask 0 everywhere: ε̂ is the noise that leads from x_t back to the masked-image latents
       const h = 4;
       const w = 4;
       const plane = h * w;
-      const input = new Float32Array(9 * plane);
       const target = wave(4 * plane, 0.5);
-      const noise = wave(4 * plane, 1.7);
-      const alphaBar = 0.5; // any x_t works: check ε̂ satisfies x_t = √ᾱ·target + √(1−ᾱ)·ε̂ for the model's own ᾱ
-      input.set(noise.map((n, i) => Math.sqrt(alphaBar) * target[i] + Math.sqrt(1 - alphaBar) * n));
+      const input = new Float32Array(9 * plane);
+      input.set(wave(4 * plane, 1.7).map((v) => v * 2));
       input.set(target, 5 * plane);
-      const eps = await m.predictNoise(input, [1, 9, h, w], 999, wave(77 * 32, 0.2), 1);
-      expect(finite(eps)).toBe(true);
-      const eps2 = await m.predictNoise(input, [1, 9, h, w], 999, wave(77 * 32, 0.9), 1);
-      expect(maxDiff(eps, eps2)).toBeLessThan(1e-5); // text cannot change the known region
+      const t = 601;
+      let alphaBar = 1;
+      for (let i = 0; i <= t; i++)
+        alphaBar *= 1 - (Math.sqrt(0.00085) + ((Math.sqrt(0.012) - Math.sqrt(0.00085)) * i) / 999) ** 2;
+      const eps = await m.predictNoise(input, [1, 9, h, w], t, wave(77 * 32, 0.2), 1);
+      for (let i = 0; i < 4 * plane; i++) {
+        expect((input[i] - Math.sqrt(1 - alphaBar) * eps[i]) / Math.sqrt(alphaBar)).toBeCloseTo(target[i], 4);
+      }
+      // mask 1: the network's own prediction, which depends on the text
+      input.fill(1, 4 * plane, 5 * plane);
+      const a = await m.predictNoise(input, [1, 9, h, w], t, wave(77 * 32, 0.2), 1);
+      const b = await m.predictNoise(input, [1, 9, h, w], t, wave(77 * 32, 0.9), 1);
+      expect(maxDiff(a, b)).toBeGreaterThan(1e-3);
+      expect(m.executionProviders).toEqual(['cpu']);
     } finally {
       await m.release();
     }

@@ -87,7 +87,9 @@ export class SdModel {
 
   private static async assemble(folder: ModelFolder, s: Sessions): Promise<SdModel> {
     const sample = s.unet.input('sample');
-    const channels = sample.shape[1];
+    // A symbolic channel axis is rare; then the pipeline class in model_index.json decides.
+    const declared = sample.shape[1];
+    const channels = typeof declared === 'number' ? declared : /Inpaint/i.test(folder.className) ? 9 : 4;
     if (channels !== 4 && channels !== 9) {
       throw new ModelError(
         'unsupported',
@@ -124,6 +126,11 @@ export class SdModel {
 
   get hasVaeEncoder(): boolean {
     return this.sessions.vaeEncoder !== null;
+  }
+
+  /** Execution providers the sessions run on, e.g. ['cuda', 'cpu'] (for logs and health reports). */
+  get executionProviders(): readonly string[] {
+    return this.sessions.unet.providers;
   }
 
   /** Cumulative session.run wall time per component since load (or the last resetTimings). */

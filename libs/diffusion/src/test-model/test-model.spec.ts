@@ -129,4 +129,19 @@ describe('writeTestModel', () => {
     await enc.release();
     await dec.release();
   });
+
+  it('is reproducible per seed and differs across seeds', async () => {
+    const again = await mkdtemp(path.join(tmpdir(), 'easel-test-model-'));
+    const other = await mkdtemp(path.join(tmpdir(), 'easel-test-model-'));
+    try {
+      await writeTestModel(again, { seed: 7 });
+      await writeTestModel(other, { seed: 8 });
+      const unet = (d: string): Promise<Buffer> => readFile(path.join(d, 'unet', 'model.onnx'));
+      expect((await unet(again)).equals(await unet(dir))).toBe(true);
+      expect((await unet(other)).equals(await unet(dir))).toBe(false);
+    } finally {
+      await rm(again, { recursive: true, force: true });
+      await rm(other, { recursive: true, force: true });
+    }
+  });
 });
