@@ -7,6 +7,7 @@ import { loadMask, maskToLatent } from './mask.js';
 import { extendCanvas } from './outpaint.js';
 import { formatGenerationParameters } from './parameters.js';
 import { insertPngText } from './png-text.js';
+import { latentPreview } from './preview.js';
 
 /** A width×height PNG: left half red, right half blue, optional alpha. */
 async function halves(width: number, height: number, alpha = 255): Promise<Uint8Array> {
@@ -131,5 +132,17 @@ describe('extendCanvas (outpainting)', () => {
       expect([out.mask.data[0], out.mask.data[8], out.mask.data[15 * 24 + 20]]).toEqual([1, 0, 1]);
       if (fill === 'edge') expect(at(0, 0)).toEqual([255, 0, 0, 255]);
     }
+  });
+});
+
+describe('latentPreview', () => {
+  it('maps SD 1.x latents to RGB with the linear factors, at latent size', async () => {
+    // Two samples of [4,1,2]; the second has all channels 1 at pixel 0 and 0 at pixel 1.
+    const latents = new Float32Array([0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0]);
+    const preview = await latentPreview(latents, 1, 4, 2, 1);
+    expect([preview.width, preview.height]).toEqual([2, 1]);
+    const rgb = Array.from(await sharp(preview.png).raw().toBuffer());
+    // Column sums of the factors: R 0.143, G 0.411, B 0.172 → ((v + 1) / 2)·255; zero latents → 127.5 → 128.
+    expect(rgb).toEqual([146, 180, 149, 128, 128, 128]);
   });
 });

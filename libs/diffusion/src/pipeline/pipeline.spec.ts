@@ -146,6 +146,17 @@ describe('image inputs', () => {
     expect(await meanDiff(high.images[0].png, init)).toBeGreaterThan(lowDiff + 10);
   });
 
+  it('step_schedule_start/end and image_strength pick the img2img part of the schedule', async () => {
+    const init = await blocks();
+    const count = async (req: GenerationRequest): Promise<number> =>
+      (await sd.run({ ...base, initImage: init, steps: 10, ...req })).timings.unetSteps;
+    // diffusers' get_timesteps: int(10·0.5) = 5 steps; an end of 0.2 skips the last int(10·0.2) = 2.
+    expect(await count({ stepScheduleStart: 0.5 })).toBe(5);
+    expect(await count({ stepScheduleStart: 0.5, stepScheduleEnd: 0.2 })).toBe(3);
+    expect(await count({ imageStrength: 0.3 })).toBe(7);
+    expect(await count({ strength: 0.01 })).toBe(0);
+  });
+
   it.each([
     ['9-channel UNet', () => sdInpaint],
     ['4-channel blend', () => sd],
