@@ -4,3 +4,6 @@ export * from './auth.js';
 export * from './keys.js';
 export * from './account.js';
 export * from './health.js';
+export * from './engines.js';
+export * from './generations.js';
+export * from './jobs.js';
