@@ -1,11 +1,19 @@
 import { z } from 'zod';
 
 import { FinishReason, InterpolationSettings, MaskSource, OutpaintMargins } from './generations.js';
-import { GenerationMode, Sampler } from './engines.js';
+import { EngineDescriptor, GenerationMode, Sampler } from './engines.js';
 
 /** The one BullMQ queue of generation work. The generation id is the job id, so enqueueing is idempotent. */
 export const GENERATION_QUEUE = 'generation';
 export const GENERATION_JOB = 'generate';
+
+/**
+ * BullMQ queue of one engine's jobs: a worker consumes only the queues of the engines it has loaded, so a job
+ * never reaches a worker that cannot run it. BullMQ forbids ':' in queue names, hence the dot.
+ */
+export function generationQueueName(engineId: string): string {
+  return `${GENERATION_QUEUE}.${engineId}`;
+}
 
 /** Options every generation job is added with. */
 export const GENERATION_JOB_OPTIONS = {
@@ -17,6 +25,10 @@ export const GENERATION_JOB_OPTIONS = {
 
 /** Redis hash: engine id → JSON EngineDescriptor with `expiresAt`; workers refresh it while they run. */
 export const ENGINE_REGISTRY_KEY = 'easel:engines';
+/** A value in ENGINE_REGISTRY_KEY. `expiresAt` (epoch ms) is pushed forward by every serving worker's heartbeat;
+ * an entry past it has no live worker and must not be listed. */
+export const EngineRegistryEntry = EngineDescriptor.extend({ expiresAt: z.number().int() });
+export type EngineRegistryEntry = z.infer<typeof EngineRegistryEntry>;
 /** Redis channel on which the API asks workers to stop a running generation (message: generation id). */
 export const CANCEL_CHANNEL = 'easel:cancel';
 /** Redis key prefix marking a canceled generation, so a worker that takes the job later skips it. */
@@ -86,5 +98,10 @@ export const GenerationJobProgress = z.strictObject({
 export type GenerationJobProgress = z.infer<typeof GenerationJobProgress>;
 
 /** Failure reasons a worker reports as the job's error message prefix `<code>: message`. */
-export const JOB_ERROR_CODES = ['canceled', 'invalid_request', 'engine_unavailable', 'pipeline_error'] as const;
+export const JOB_ERROR_CODES = [
+  'canceled',
+  'invalid_request',
+  'engine_unavailable',
+  'pipeline_error',
+] as const;
 export type JobErrorCode = (typeof JOB_ERROR_CODES)[number];
