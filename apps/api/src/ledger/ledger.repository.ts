@@ -44,13 +44,15 @@ const ENTRY_COLUMNS = Prisma.sql`id::text AS id, amount, kind::text AS kind, ref
   balance_after AS "balanceAfter", created_at AS "createdAt"`;
 
 /**
- * One statement: the conditional balance UPDATE and the entry INSERT. The UPDATE skips a reference that is
- * already recorded; a racing twin that slips past that check inserts nothing (ON CONFLICT) and reports
- * moved && !entry, and the caller must undo the balance change (roll back or revertBalance).
+ * One statement, hence atomic on its own: the conditional balance UPDATE and the entry INSERT. The UPDATE
+ * skips a reference that is already recorded. A racing twin that slips past that check (both saw no entry)
+ * either fails on the unique reference, undoing the whole statement (`onConflict: 'fail'`), or inserts
+ * nothing and reports moved && !entry (`'skip'`, for use inside a caller's transaction, which must then
+ * undo the balance change with revertBalance).
  * The entry's created_at is taken under the row lock and strictly increases per account, so
  * ORDER BY created_at, id is the order in which movements were applied.
  */
-export function movementStatement(m: Movement): Prisma.Sql {
+export function movementStatement(m: Movement, onConflict: 'fail' | 'skip'): Prisma.Sql {
   const fundsCheck = m.requireFunds ? Prisma.sql`AND credits >= ${-m.amount}::int` : Prisma.empty;
   return Prisma.sql`
     WITH moved AS (
@@ -65,11 +67,23 @@ export function movementStatement(m: Movement): Prisma.Sql {
       SELECT ${m.id}::uuid, ${m.userId}::uuid, ${m.amount}::int, ${m.kind}::ledger_kind, ${m.reference}::text,
              credits, updated_at
         FROM moved
-      ON CONFLICT (reference) DO NOTHING
+      ${onConflict === 'skip' ? Prisma.sql`ON CONFLICT (reference) DO NOTHING` : Prisma.empty}
       RETURNING ${ENTRY_COLUMNS}
     )
     SELECT (SELECT count(*) FROM moved)::int AS moved, entry.*
       FROM (SELECT 1) AS one LEFT JOIN entry ON true`;
+}
+
+/** A unique violation on ledger_entries.reference, as Prisma's pg adapter reports it. */
+function isReferenceConflict(error: unknown): boolean {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2010') return false;
+  const cause = (
+    error.meta as { driverAdapterError?: { cause?: { originalCode?: string; constraint?: unknown } } }
+  )?.driverAdapterError?.cause;
+  return (
+    cause?.originalCode === '23505' &&
+    JSON.stringify(cause.constraint ?? '').includes('ledger_entries_reference_key')
+  );
 }
 
 /** All SQL of the credit ledger. No business rules here: see LedgerService. */
@@ -82,8 +96,22 @@ export class LedgerRepository {
       VALUES (${userId}::uuid, 0, now()) ON CONFLICT (user_id) DO NOTHING`;
   }
 
-  async applyMovement(db: SqlRunner, m: Movement): Promise<MovementResult> {
-    const rows = await db.$queryRaw<MovementRow[]>(movementStatement(m));
+  /** Standalone (autocommit): a lost race on the reference raises inside PostgreSQL and changes nothing. */
+  async applyMovementAlone(m: Movement): Promise<MovementResult> {
+    try {
+      return await this.applyMovement(this.prisma, m, 'fail');
+    } catch (error) {
+      if (isReferenceConflict(error)) return { moved: false, entry: null };
+      throw error;
+    }
+  }
+
+  async applyMovement(
+    db: SqlRunner,
+    m: Movement,
+    onConflict: 'fail' | 'skip' = 'skip',
+  ): Promise<MovementResult> {
+    const rows = await db.$queryRaw<MovementRow[]>(movementStatement(m, onConflict));
     const row = rows[0];
     const entry =
       row.id === null

@@ -21,12 +21,6 @@ import type {
 
 export const MAX_PAGE_SIZE = 100;
 
-// Under a burst on one account transactions queue for the pool and the row lock; give them room.
-const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 };
-
-/** Thrown inside our own transaction to roll back a movement that lost a race on its reference. */
-class LostReferenceRace extends Error {}
-
 /**
  * The credit ledger: every movement changes the balance and appends one entry atomically, and carries a
  * unique reference so that repeating it returns the original entry instead of applying twice.
@@ -125,16 +119,9 @@ export class LedgerService {
       return this.explainNoEntry(opts.tx, movement, required);
     }
 
-    try {
-      const entry = await this.prisma.$transaction(async (tx) => {
-        const result = await this.repository.applyMovement(tx, movement);
-        if (result.moved && !result.entry) throw new LostReferenceRace();
-        return result.entry;
-      }, TX_OPTIONS);
-      if (entry) return entry;
-    } catch (error) {
-      if (!(error instanceof LostReferenceRace)) throw error;
-    }
+    // Without a caller transaction one statement is the whole transaction: no BEGIN/COMMIT round trips.
+    const result = await this.repository.applyMovementAlone(movement);
+    if (result.entry) return result.entry;
     return this.explainNoEntry(this.prisma, movement, required);
   }
 
