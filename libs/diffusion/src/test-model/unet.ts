@@ -4,15 +4,21 @@
  * cross-attention over the 77 text tokens, one strided-conv downsample, one
  * nearest upsample, a skip connection and conv_out.
  *
- * The 9-channel (inpainting) variant also knows the noise schedule: in the
- * unmasked area it predicts exactly the noise that leads back to the masked
- * image latents, as a trained inpainting model (nearly) does, so pipeline
- * tests can check that unmasked pixels survive.
+ * Untrained weights would predict noise unrelated to the sample, and every
+ * image would come out saturated noise. So conv_out (plus a pooled-text
+ * term) proposes a bounded clean latent μ, and the output head is the exact
+ * denoiser for a Gaussian prior N(μ, s²): samplers converge to in-range
+ * latents that depend on prompt and seed, and low-strength img2img keeps its
+ * input. The 9-channel (inpainting) variant centres the prior tightly on the
+ * masked-image latents outside the mask, so unmasked pixels survive.
  */
 import { attr, DataType, GraphBuilder, type ModelData } from '../onnx/index.js';
 import { Layers } from './layers.js';
 import { floatInput, floatOutput } from './io.js';
 import type { TestModelShape } from './sizes.js';
+
+/** Spread of generated latents around the network's proposal (SD's scaled latents have unit-ish scale). */
+const PRIOR_VARIANCE = 0.06;
 
 export interface UnetOptions {
   inChannels: 4 | 9;
@@ -78,8 +84,19 @@ function timestepEmbedding(
   );
 }
 
-/** ε that turns the noisy latents into `target` under the training schedule (SD 1.x scaled-linear betas). */
-function noiseTowards(nn: Layers, noisy: string, target: string, timestep: string, isFloat: boolean): string {
+/**
+ * The optimal ε for a Gaussian prior x0 ~ N(μ, s²) under SD 1.x's training schedule (scaled-linear betas):
+ * ε̂ = √(1−ᾱ)·(x_t − √ᾱ·μ) / (ᾱ·s² + 1 − ᾱ). Samplers then map pure noise onto N(μ, s²), and at low
+ * noise ε̂ is small, so img2img at low strength keeps the input, as a trained model does.
+ */
+function gaussianDenoiser(
+  nn: Layers,
+  noisy: string,
+  mean: string,
+  variance: string,
+  timestep: string,
+  isFloat: boolean,
+): string {
   const g = nn.g;
   const alphas = new Float32Array(1000);
   let prod = 1;
@@ -100,9 +117,10 @@ function noiseTowards(nn: Layers, noisy: string, target: string, timestep: strin
     g.op('Gather', [g.initializer('alphas_cumprod', alphas, [1000]), clipped]),
     g.constInt64('bcast', [-1, 1, 1, 1]),
   ]);
-  const sqrtA = g.op('Sqrt', [a]);
-  const sqrt1mA = g.op('Sqrt', [g.op('Sub', [g.constFloat('one', [1], []), a])]);
-  return g.op('Div', [g.op('Sub', [noisy, g.op('Mul', [sqrtA, target])]), sqrt1mA]);
+  const oneMinusA = g.op('Sub', [g.constFloat('one', [1], []), a]);
+  const residual = g.op('Sub', [noisy, g.op('Mul', [g.op('Sqrt', [a]), mean])]);
+  const denominator = g.op('Add', [g.op('Mul', [a, variance]), oneMinusA]);
+  return g.op('Div', [g.op('Mul', [g.op('Sqrt', [oneMinusA]), residual]), denominator]);
 }
 
 function sliceChannels(g: GraphBuilder, x: string, from: number, to: number): string {
@@ -154,19 +172,29 @@ export function buildUnet(shape: TestModelShape, seed: number, o: UnetOptions): 
   h = transformer(nn, 'up_blocks.0.attentions.0', h, c0, context, ctxDim, shape.unetHeads, groups);
 
   h = nn.silu(nn.groupNorm('conv_norm_out', h, c0, groups));
-  let out = nn.conv('conv_out', h, c0, 4, { gain: 0.7 });
+  // The network proposes a clean latent in SD's scaled latent range; the head turns it into the ε that
+  // leads there under the training schedule, so samplers converge to in-range, prompt-dependent latents.
+  // Plus a pooled-text term (like a prompt's global colour cast) so prompts visibly differ.
+  const pooled = g.op('ReduceMean', [context], { axes: attr.ints([1]), keepdims: attr.int(0) });
+  const cast = g.op('Unsqueeze', [
+    nn.linear('text_cast', pooled, ctxDim, 4, 1.2),
+    g.constInt64('hw_axes', [2, 3]),
+  ]);
+  const proposal = g.op('Add', [nn.conv('conv_out', h, c0, 4), cast]);
+  let mean = g.op('Mul', [g.op('Tanh', [proposal]), g.constFloat('prior_scale', [0.7], [])]);
+  let variance = g.constFloat('prior_variance', [PRIOR_VARIANCE], []);
   if (o.inChannels === 9) {
+    // Inpainting: outside the mask the prior is the masked image's latents, held tightly, as a trained model keeps them.
     const mask = sliceChannels(g, sample, 4, 5);
-    const known = noiseTowards(
-      nn,
-      sliceChannels(g, sample, 0, 4),
-      sliceChannels(g, sample, 5, 9),
-      timestep,
-      isFloat,
-    );
     const keep = g.op('Sub', [g.constFloat('one', [1], []), mask]);
-    out = g.op('Add', [g.op('Mul', [out, mask]), g.op('Mul', [known, keep])]);
+    mean = g.op('Add', [g.op('Mul', [mean, mask]), g.op('Mul', [sliceChannels(g, sample, 5, 9), keep])]);
+    variance = g.op('Add', [
+      g.op('Mul', [variance, mask]),
+      g.op('Mul', [g.constFloat('known_variance', [1e-6], []), keep]),
+    ]);
   }
+  const noisy = o.inChannels === 9 ? sliceChannels(g, sample, 0, 4) : sample;
+  const out = gaussianDenoiser(nn, noisy, mean, variance, timestep, isFloat);
   floatOutput(g, out, 'out_sample', ['batch', 4, 'height', 'width'], fp16);
   return g.toModel({
     metadata: { component: 'unet', in_channels: String(o.inChannels), source: 'easel test model' },
