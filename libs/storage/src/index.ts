@@ -1,1 +1,10 @@
-export {};
+export * from './errors.js';
+export * from './object-key.js';
+export * from './object-store.js';
+export { contentTypeFromKey } from './content-type.js';
+export * from './signed-url.js';
+export * from './serve-signed-file.js';
+export * from './filesystem-object-store.js';
+export * from './s3-object-store.js';
+export * from './storage-config.js';
+export * from './storage-env.js';
