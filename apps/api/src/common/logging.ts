@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 import type { Params } from 'nestjs-pino';
@@ -43,5 +44,8 @@ export function loggerParams(config: AppConfig, stream?: DestinationStream): Par
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   };
-  return { pinoHttp: stream ? [options, stream] : options };
+  return {
+    pinoHttp: stream ? [options, stream] : options,
+    forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
+  };
 }
