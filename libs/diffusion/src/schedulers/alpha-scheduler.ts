@@ -1,6 +1,7 @@
-import { f32 } from './numpy.js';
 import { integerTimesteps, resolveConfig, trainSchedule, type ResolvedConfig } from './train-schedule.js';
 import { SchedulerError, type SchedulerConfig, type SchedulerName, type TimestepSpacing } from './types.js';
+
+const f32 = Math.fround;
 
 /**
  * Shared parts of the schedulers that index ᾱ by integer timestep (DDIM, PNDM, DDPM):

@@ -1,6 +1,7 @@
 import { AlphaScheduler, alphaPredictions, outputBuffer } from './alpha-scheduler.js';
-import { f32 } from './numpy.js';
 import type { SchedulerConfig } from './types.js';
+
+const f32 = Math.fround;
 
 /** diffusers DDIMScheduler with eta = 0 (deterministic). */
 export class DdimScheduler extends AlphaScheduler {

@@ -1,8 +1,9 @@
 import type { TorchGenerator } from '../random/index.js';
 import { AlphaScheduler, alphaPredictions, outputBuffer } from './alpha-scheduler.js';
 import { randnInto } from './noise.js';
-import { f32 } from './numpy.js';
 import type { SchedulerConfig } from './types.js';
+
+const f32 = Math.fround;
 
 /** diffusers DDPMScheduler, variance_type "fixed_small", no sample clipping. */
 export class DdpmScheduler extends AlphaScheduler {

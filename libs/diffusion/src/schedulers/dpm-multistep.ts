@@ -1,8 +1,11 @@
 import { outputBuffer } from './alpha-scheduler.js';
-import { f32, interpIndex, npArange, npLinspace, roundHalfEven } from './numpy.js';
+import { interpIndex, npArange, npLinspace, roundHalfEven } from './numpy.js';
+
 import { SigmaScheduler } from './sigma-scheduler.js';
 import { karrasSigmas, sigmaToT } from './train-schedule.js';
 import { SchedulerError, type SchedulerConfig } from './types.js';
+
+const f32 = Math.fround;
 
 const flog = (x: number): number => f32(Math.log(x));
 

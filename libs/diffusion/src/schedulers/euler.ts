@@ -1,9 +1,10 @@
 import type { TorchGenerator } from '../random/index.js';
 import { outputBuffer } from './alpha-scheduler.js';
 import { randnInto } from './noise.js';
-import { f32 } from './numpy.js';
 import { SigmaScheduler } from './sigma-scheduler.js';
 import type { SchedulerConfig } from './types.js';
+
+const f32 = Math.fround;
 
 /** diffusers EulerDiscreteScheduler (s_churn = 0): x += (x - x0)/σ · (σ_next - σ). */
 export class EulerScheduler extends SigmaScheduler {

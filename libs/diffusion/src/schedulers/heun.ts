@@ -1,7 +1,8 @@
 import { outputBuffer } from './alpha-scheduler.js';
-import { f32 } from './numpy.js';
 import { SigmaScheduler } from './sigma-scheduler.js';
 import type { SchedulerConfig } from './types.js';
+
+const f32 = Math.fround;
 
 /**
  * diffusers HeunDiscreteScheduler: 2n-1 model calls for n steps. Timesteps

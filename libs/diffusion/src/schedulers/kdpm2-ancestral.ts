@@ -2,10 +2,11 @@ import type { TorchGenerator } from '../random/index.js';
 import { outputBuffer } from './alpha-scheduler.js';
 import { interleaveRepeat, lerpHalf } from './kdpm2.js';
 import { randnInto } from './noise.js';
-import { f32 } from './numpy.js';
 import { SigmaScheduler } from './sigma-scheduler.js';
 import { sigmaToTFloat32 } from './train-schedule.js';
 import type { SchedulerConfig } from './types.js';
+
+const f32 = Math.fround;
 
 const flog = (x: number): number => f32(Math.log(x));
 

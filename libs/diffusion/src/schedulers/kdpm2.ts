@@ -1,8 +1,9 @@
 import { outputBuffer } from './alpha-scheduler.js';
-import { f32 } from './numpy.js';
 import { SigmaScheduler } from './sigma-scheduler.js';
 import { sigmaToTFloat32 } from './train-schedule.js';
 import type { SchedulerConfig } from './types.js';
+
+const f32 = Math.fround;
 
 const flog = (x: number): number => f32(Math.log(x));
 

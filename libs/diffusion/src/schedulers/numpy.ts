@@ -1,9 +1,7 @@
 /**
  * The few numpy/torch numerics the diffusers schedulers depend on, reproduced
- * exactly (np.linspace, np.round's half-to-even, np.interp, float32 rounding).
+ * exactly (np.linspace, np.arange, np.round's half-to-even, np.interp).
  */
-export const f32 = Math.fround;
-
 /** np.round: round half to even. */
 export function roundHalfEven(x: number): number {
   const r = Math.round(x);

@@ -1,6 +1,9 @@
 import { AlphaScheduler, checkSteps, outputBuffer } from './alpha-scheduler.js';
-import { f32, npArange, npLinspace, roundHalfEven } from './numpy.js';
+import { npArange, npLinspace, roundHalfEven } from './numpy.js';
+
 import { SchedulerError, type SchedulerConfig } from './types.js';
+
+const f32 = Math.fround;
 
 /**
  * diffusers PNDMScheduler with skip_prk_steps (PLMS): n + 1 model calls, the second

@@ -1,5 +1,4 @@
 import { checkSteps, outputBuffer } from './alpha-scheduler.js';
-import { f32 } from './numpy.js';
 import {
   floatTimesteps,
   resolveConfig,
@@ -9,6 +8,8 @@ import {
   type ResolvedConfig,
 } from './train-schedule.js';
 import { SchedulerError, type SchedulerConfig, type SchedulerName, type TimestepSpacing } from './types.js';
+
+const f32 = Math.fround;
 
 /**
  * Shared parts of the k-diffusion style schedulers of diffusers (Euler, Euler ancestral, LMS,

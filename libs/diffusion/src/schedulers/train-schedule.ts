@@ -1,5 +1,8 @@
-import { f32, interpIndex, npArange, npLinspace, roundHalfEven } from './numpy.js';
+import { interpIndex, npArange, npLinspace, roundHalfEven } from './numpy.js';
+
 import { SchedulerError, type SchedulerConfig, type TimestepSpacing } from './types.js';
+
+const f32 = Math.fround;
 
 /** The SD 1.x defaults of scheduler_config.json (used for any key the config leaves out). */
 export interface ResolvedConfig {
