@@ -8,6 +8,7 @@ import { TorchGenerator, torchRandn } from '../random/index.js';
 import { createScheduler, img2imgTimesteps } from '../schedulers/index.js';
 import { writeTestModel } from '../test-model/index.js';
 import { BatchBuilder } from './batch-builder.js';
+import { denoise, type NoisePredictor } from './denoise.js';
 import { DEFAULT_LIMITS } from './request.js';
 import { resolveRequest } from './validate.js';
 
@@ -95,5 +96,39 @@ describe('BatchBuilder draws random numbers as diffusers does with per-sample CP
     expect(Array.from(batch.latents)).toEqual(
       Array.from(scheduler.addNoise(imageLatents, noise, timesteps[0])),
     );
+  });
+
+  it('guidance runs cond and uncond in one UNet call of batch 2B; cfg ≤ 1 runs only the conditional batch B', async () => {
+    for (const [cfgScale, unetBatch] of [
+      [7, 6],
+      [1, 3],
+    ] as const) {
+      const req = resolveRequest(
+        { prompt: 'x', width: 64, height: 64, steps: 3, cfgScale, seed: 1, samples: 3 },
+        DEFAULT_LIMITS,
+        true,
+      );
+      const prompts = await encodePrompts(
+        model,
+        cfgScale > 1 ? [req.negative, req.positive] : [req.positive],
+      );
+      const builder = await BatchBuilder.create(
+        model,
+        req,
+        { width: 64, height: 64, init: null, mask: null },
+        prompts,
+      );
+      const batch = builder.build([0, 1, 2]);
+      expect(batch.hidden.length).toBe(unetBatch * prompts.sequenceLength * prompts.hiddenSize);
+      const calls: number[] = [];
+      const recording: NoisePredictor = {
+        predictNoise: (sample, shape, t, hidden, b) => {
+          calls.push(b);
+          return model.predictNoise(sample, shape, t, hidden, b);
+        },
+      };
+      await denoise(recording, batch);
+      expect(calls).toEqual([unetBatch, unetBatch, unetBatch]);
+    }
   });
 });
