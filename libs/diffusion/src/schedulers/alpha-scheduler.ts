@@ -72,9 +72,9 @@ export function outputBuffer(out: Float32Array | undefined, length: number): Flo
   return out;
 }
 
-/** x0 and ε from the model output, float32 like diffusers (epsilon / v_prediction / sample). */
+/** x0 and ε from the model output, float32 like diffusers (epsilon / v_prediction / sample, clip_sample). */
 export function alphaPredictions(
-  predictionType: ResolvedConfig['predictionType'],
+  cfg: ResolvedConfig,
   alphaProdT: number,
   modelOutput: Float32Array,
   sample: Float32Array,
@@ -86,7 +86,7 @@ export function alphaPredictions(
   for (let i = 0; i < sample.length; i++) {
     const m = modelOutput[i];
     const s = sample[i];
-    switch (predictionType) {
+    switch (cfg.predictionType) {
       case 'epsilon':
         x0[i] = f32(s - f32(sb * m)) / sa;
         eps[i] = m;
@@ -100,5 +100,10 @@ export function alphaPredictions(
         eps[i] = f32(s - f32(sa * m)) / sb;
         break;
     }
+  }
+  // clip_sample clamps the x0 prediction only (ε was taken before), as diffusers does.
+  if (cfg.clipSample) {
+    const r = cfg.clipSampleRange;
+    for (let i = 0; i < x0.length; i++) x0[i] = Math.min(Math.max(x0[i], -r), r);
   }
 }

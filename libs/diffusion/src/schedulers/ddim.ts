@@ -32,7 +32,7 @@ export class DdimScheduler extends AlphaScheduler {
     const prevT = t - Math.floor(this.cfg.numTrainTimesteps / this.numInferenceSteps);
     const alphaProdT = this.alphaAt(t);
     const alphaProdPrev = prevT >= 0 ? this.alphaAt(prevT) : this.finalAlphaCumprod;
-    alphaPredictions(this.cfg.predictionType, alphaProdT, modelOutput, sample, this.x0, this.eps);
+    alphaPredictions(this.cfg, alphaProdT, modelOutput, sample, this.x0, this.eps);
     const dirCoeff = f32(Math.sqrt(f32(1 - alphaProdPrev)));
     const x0Coeff = f32(Math.sqrt(alphaProdPrev));
     const result = outputBuffer(out, n);

@@ -44,7 +44,7 @@ export class DdpmScheduler extends AlphaScheduler {
     const betaProdPrev = f32(1 - alphaProdPrev);
     const currentAlpha = f32(alphaProdT / alphaProdPrev);
     const currentBeta = f32(1 - currentAlpha);
-    alphaPredictions(this.cfg.predictionType, alphaProdT, modelOutput, sample, this.x0, this.eps);
+    alphaPredictions(this.cfg, alphaProdT, modelOutput, sample, this.x0, this.eps);
     const x0Coeff = f32(f32(f32(Math.sqrt(alphaProdPrev)) * currentBeta) / betaProdT);
     const sampleCoeff = f32(f32(f32(Math.sqrt(currentAlpha)) * betaProdPrev) / betaProdT);
     const result = outputBuffer(out, n);

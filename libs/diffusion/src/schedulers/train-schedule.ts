@@ -4,7 +4,7 @@ import { SchedulerError, type SchedulerConfig, type TimestepSpacing } from './ty
 
 const f32 = Math.fround;
 
-/** The SD 1.x defaults of scheduler_config.json (used for any key the config leaves out). */
+/** Missing keys take Stable Diffusion 1.5's scheduler_config.json values (not the diffusers class defaults). */
 export interface ResolvedConfig {
   numTrainTimesteps: number;
   betaStart: number;
@@ -15,6 +15,8 @@ export interface ResolvedConfig {
   setAlphaToOne: boolean;
   predictionType: 'epsilon' | 'v_prediction' | 'sample';
   spacing: TimestepSpacing;
+  clipSample: boolean;
+  clipSampleRange: number;
 }
 
 export function resolveConfig(config: SchedulerConfig, defaultSpacing: TimestepSpacing): ResolvedConfig {
@@ -34,10 +36,12 @@ export function resolveConfig(config: SchedulerConfig, defaultSpacing: TimestepS
     betaEnd: config.beta_end ?? 0.012,
     betaSchedule: config.beta_schedule ?? 'scaled_linear',
     trainedBetas: config.trained_betas ?? null,
-    stepsOffset: config.steps_offset ?? 0,
+    stepsOffset: config.steps_offset ?? 1,
     setAlphaToOne: config.set_alpha_to_one ?? false,
     predictionType: prediction,
     spacing,
+    clipSample: config.clip_sample ?? false,
+    clipSampleRange: typeof config.clip_sample_range === 'number' ? config.clip_sample_range : 1,
   };
 }
 
