@@ -1,0 +1,170 @@
+/**
+ * Runs one generation job: validate the payload (the worker ships separately, so types alone prove nothing),
+ * skip it if canceled, fetch its input images, run the pipeline with progress and cancellation, upload the images
+ * under the payload's output prefix and return the GenerationJobResult.
+ */
+import {
+  GenerationJobPayload,
+  type GenerationJobProgress,
+  type GenerationJobResult,
+  type JobArtifact,
+} from '@easel/contracts';
+import type { GenerationResult } from '@easel/diffusion';
+import type { ObjectStore } from '@easel/storage';
+import type { Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { LoadedEngine } from '../engines/engine-loader.js';
+import type { WorkerMetrics } from '../health/worker-metrics.js';
+import type { CancelListener } from './cancel-listener.js';
+import { classifyError, EngineUnavailable, JobCanceled } from './job-errors.js';
+import { ProgressReporter } from './progress-reporter.js';
+import { InvalidPayloadError, toGenerationRequest, type InputImages } from './to-generation-request.js';
+
+export type GenerationJob = Job<unknown, GenerationJobResult>;
+
+export interface ProcessorDeps {
+  engines: ReadonlyMap<string, LoadedEngine>;
+  store: ObjectStore;
+  cancels: CancelListener;
+  metrics: WorkerMetrics;
+  workerId: string;
+  log: Logger;
+}
+
+export class GenerationProcessor {
+  constructor(private readonly deps: ProcessorDeps) {}
+
+  /** The BullMQ processor of one engine's queue; throws the classified error so BullMQ retries only what a
+   * retry can fix. */
+  forEngine(engineId: string): (job: GenerationJob) => Promise<GenerationJobResult> {
+    return (job) => this.process(engineId, job);
+  }
+
+  private async process(engineId: string, job: GenerationJob): Promise<GenerationJobResult> {
+    const { metrics, log } = this.deps;
+    metrics.jobStarted();
+    try {
+      const result = await this.run(engineId, job);
+      metrics.completedJob(engineId, result.artifacts.length);
+      return result;
+    } catch (error) {
+      const { code, error: thrown } = classifyError(error);
+      metrics.failedJob(engineId, code);
+      log.warn({ jobId: job.id, attempt: job.attemptsMade + 1, code, err: error }, 'generation failed');
+      throw thrown;
+    } finally {
+      metrics.jobFinished();
+    }
+  }
+
+  private async run(engineId: string, job: GenerationJob): Promise<GenerationJobResult> {
+    const { engines, cancels, metrics, log } = this.deps;
+    const parsed = GenerationJobPayload.safeParse(job.data);
+    if (!parsed.success) throw new InvalidPayloadError(z.prettifyError(parsed.error));
+    const payload = parsed.data;
+    if (job.id !== payload.generationId)
+      throw new InvalidPayloadError('the job id must be the generation id');
+    const engine = engines.get(payload.engine);
+    if (!engine || payload.engine !== engineId)
+      throw new EngineUnavailable(`engine ${payload.engine} is not served by the queue of ${engineId}`);
+
+    const id = payload.generationId;
+    const controller = cancels.track(id);
+    try {
+      if (await cancels.isCanceled(id)) throw new JobCanceled('generation was canceled before it started');
+      const startedAt = new Date().toISOString();
+      const images = await this.fetchInputs(payload);
+      const request = toGenerationRequest(payload, images);
+      const progress = new ProgressReporter(
+        (p: GenerationJobProgress) => job.updateProgress(p),
+        startedAt,
+        (error) => log.warn({ jobId: id, err: error }, 'progress update failed'),
+      );
+      log.info(
+        { jobId: id, engine: payload.engine, mode: payload.mode, attempt: job.attemptsMade + 1 },
+        'generation started',
+      );
+      const t0 = performance.now();
+      let result: GenerationResult;
+      try {
+        result = await engine.pipeline.run(request, {
+          onProgress: progress.onProgress,
+          signal: controller.signal,
+        });
+      } finally {
+        await progress.flush();
+      }
+      const pipelineMs = performance.now() - t0;
+      metrics.pipelineSeconds(payload.engine, pipelineMs / 1000);
+      const uploaded = await this.upload(payload, result);
+      log.info(
+        { jobId: id, pipelineMs: Math.round(pipelineMs), images: result.images.length },
+        'generation succeeded',
+      );
+      return {
+        version: 1,
+        generationId: id,
+        ...uploaded,
+        workerId: this.deps.workerId,
+        pipelineMs,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+      };
+    } finally {
+      cancels.untrack(id, controller);
+    }
+  }
+
+  private async fetchInputs(payload: GenerationJobPayload): Promise<InputImages> {
+    const fetch = async (key: string | undefined, field: string): Promise<Uint8Array | undefined> => {
+      if (key === undefined) return undefined;
+      const object = await this.deps.store.get(key);
+      if (!object) throw new InvalidPayloadError(`${field} ${key} does not exist in storage`);
+      return new Uint8Array(object.bytes.buffer, object.bytes.byteOffset, object.bytes.byteLength);
+    };
+    const [init, mask] = await Promise.all([
+      fetch(payload.initImageKey, 'initImageKey'),
+      fetch(payload.maskImageKey, 'maskImageKey'),
+    ]);
+    return { init, mask };
+  }
+
+  private async upload(
+    payload: GenerationJobPayload,
+    result: GenerationResult,
+  ): Promise<Pick<GenerationJobResult, 'artifacts' | 'animation'>> {
+    const { store } = this.deps;
+    const artifacts = await Promise.all(
+      result.images.map(async (image, index): Promise<JobArtifact> => {
+        const key = `${payload.outputPrefix}${index}.png`;
+        await store.put(key, image.png, { contentType: 'image/png', metadata: { seed: String(image.seed) } });
+        return {
+          index,
+          seed: image.seed,
+          width: image.width,
+          height: image.height,
+          finishReason: image.finishReason,
+          key,
+          contentType: 'image/png',
+          bytes: image.png.byteLength,
+        };
+      }),
+    );
+    if (!result.animation) return { artifacts };
+    const key = `${payload.outputPrefix}animation.webp`;
+    const { webp, width, height } = result.animation;
+    await store.put(key, webp, { contentType: 'image/webp' });
+    const animation: JobArtifact = {
+      index: 0,
+      seed: payload.seed,
+      width,
+      height,
+      finishReason: 'SUCCESS',
+      key,
+      contentType: 'image/webp',
+      bytes: webp.byteLength,
+    };
+    return { artifacts, animation };
+  }
+}
