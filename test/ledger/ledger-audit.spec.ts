@@ -13,16 +13,16 @@ import { createScratchDatabase, createTestUser } from '../support/database.js';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const run = promisify(execFile);
 
-async function audit(url: string): Promise<{ code: number; stdout: string }> {
+async function audit(url: string): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout } = await run('npm', ['run', '-s', 'ledger:audit'], {
+    const { stdout, stderr } = await run('npm', ['run', '-s', 'ledger:audit'], {
       cwd: repoRoot,
       env: { ...process.env, DATABASE_URL: url },
     });
-    return { code: 0, stdout };
+    return { code: 0, stdout, stderr };
   } catch (error) {
-    const e = error as { code: number; stdout: string };
-    return { code: e.code, stdout: e.stdout };
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
 
@@ -72,5 +72,13 @@ describe('npm run ledger:audit', () => {
     ]);
     const { code } = await audit(scratch.url);
     expect(code).toBe(1);
+  });
+
+  it('exits 2, not 0, when it cannot audit at all', async () => {
+    const missing = new URL(scratch.url);
+    missing.pathname = `/${scratch.name}_missing`;
+    const { code, stderr } = await audit(missing.toString());
+    expect(code).toBe(2);
+    expect(stderr).toContain('ledger audit failed');
   });
 });

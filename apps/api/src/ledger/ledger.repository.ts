@@ -138,6 +138,12 @@ export class LedgerRepository {
     return rows[0] ?? null;
   }
 
+  /** The hot read behind GET /v1/user/balance: a typed call, whose compiled query plan Prisma caches. */
+  async balanceOf(userId: string): Promise<number | null> {
+    const row = await this.prisma.creditBalance.findUnique({ where: { userId }, select: { credits: true } });
+    return row?.credits ?? null;
+  }
+
   async findCredits(db: SqlRunner, userId: string): Promise<number | null> {
     const rows = await db.$queryRaw<{ credits: number }[]>`
       SELECT credits FROM credit_balances WHERE user_id = ${userId}::uuid`;

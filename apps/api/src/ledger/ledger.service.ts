@@ -66,7 +66,7 @@ export class LedgerService {
   }
 
   async getBalance(userId: string): Promise<number> {
-    const credits = await this.repository.findCredits(this.prisma, userId);
+    const credits = await this.repository.balanceOf(userId);
     if (credits === null) throw new LedgerAccountNotFoundError(userId);
     return credits;
   }
