@@ -33,6 +33,28 @@ describe('decodeFitted (cover + centre crop)', () => {
     expect(px(5)).toEqual([255, 0, 0, 255]);
     expect(px(95)).toEqual([0, 0, 255, 255]);
   });
+  it('reads 16-bit, greyscale and other formats as 8-bit RGBA', async () => {
+    const grey16 = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } })
+      .toColourspace('grey16')
+      .png()
+      .toBuffer();
+    const jpeg = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#ff0000' } })
+      .jpeg()
+      .toBuffer();
+    const webp = await sharp({ create: { width: 16, height: 16, channels: 4, background: '#0000ff80' } })
+      .webp({ lossless: true })
+      .toBuffer();
+    expect(Array.from((await decodeFitted(grey16, 'init_image', 4, 4)).data.subarray(0, 4))).toEqual([
+      128, 128, 128, 255,
+    ]);
+    expect(Array.from((await decodeFitted(jpeg, 'init_image', 8, 8)).data.subarray(0, 4))).toEqual([
+      254, 0, 0, 255,
+    ]);
+    expect(Array.from((await decodeFitted(webp, 'init_image', 8, 8)).data.subarray(0, 4))).toEqual([
+      0, 0, 255, 128,
+    ]);
+  });
+
   it('maps pixels to [-1,1] NCHW', async () => {
     const img = await decodeFitted(await halves(8, 8), 'init_image', 8, 8);
     const t = rgbaToTensor(img);

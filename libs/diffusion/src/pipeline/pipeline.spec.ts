@@ -117,7 +117,8 @@ describe('text-to-image', () => {
       ],
     });
     const c = await sd.run({ ...base, cfgScale: 1 });
-    for (const r of [a, b, c]) expect(r.images[0].width).toBe(64);
+    const d = await sdInpaint.run(base); // an inpainting UNet without a mask: all-repaint mask, grey image latents
+    for (const r of [a, b, c, d]) expect(r.images[0].width).toBe(64);
     expect(await meanDiff(a.images[0].png, c.images[0].png)).toBeGreaterThan(0.5);
   });
 
