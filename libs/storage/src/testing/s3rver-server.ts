@@ -23,7 +23,7 @@ const SCRIPT = fileURLToPath(new URL('./s3rver-process.mjs', import.meta.url));
 export async function startLoopbackS3(): Promise<LoopbackS3> {
   const directory = await mkdtemp(path.join(tmpdir(), 'easel-s3rver-'));
   const child = spawn(process.execPath, ['--openssl-legacy-provider', SCRIPT, directory], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   const exited = once(child, 'exit');
   const lines = createInterface({ input: child.stdout });
