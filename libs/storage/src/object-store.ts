@@ -49,6 +49,7 @@ export interface ObjectStore {
   put(key: string, bytes: Uint8Array, options: PutObjectOptions): Promise<void>;
   /** null when there is no object at `key`. */
   get(key: string): Promise<StoredObject | null>;
+  /** The caller must consume or destroy the stream: it holds a file handle or an HTTP connection. */
   getStream(key: string): Promise<ObjectStream | null>;
   head(key: string): Promise<ObjectInfo | null>;
   /** Idempotent: deleting a missing key is not an error. */

@@ -77,6 +77,13 @@ export function describeObjectStoreContract(driver: string, fresh: () => Promise
       expect(Math.abs(head!.lastModified.getTime() - Date.now())).toBeLessThan(60_000);
     });
 
+    it('stores exactly the bytes of a view into a larger buffer', async () => {
+      const backing = binaryPayload();
+      const view = new Uint8Array(backing.buffer, backing.byteOffset + 10, 300);
+      await store.put('view.bin', view, { contentType: 'application/octet-stream' });
+      expect((await store.get('view.bin'))?.bytes.equals(backing.subarray(10, 310))).toBe(true);
+    });
+
     it('streams an object with its size and content type', async () => {
       const bytes = binaryPayload(200_000);
       await store.put('generations/g1/1.png', bytes, { contentType: 'image/png' });
