@@ -141,6 +141,14 @@ def main() -> None:
                        'positions': world.POSITION_NAMES},
     })
 
+    dump(f'{out}/eval-cases.json', {
+        'note': ('Evaluation set of tools/eval-tiny.ts: single-shape captions whose (colour, shape, position) '
+                 'combination was never drawn in training; judged by tools/easel-tiny/judge.py rules'),
+        'palette': world.COLOURS, 'anchors': world.POSITIONS,
+        'heldOut': [list(t) for t in sorted(world.HELD_OUT)],
+        'cases': world.eval_cases(),
+    })
+
     def flat(t):
         return [round(float(v), 7) for v in t.reshape(-1).tolist()]
 

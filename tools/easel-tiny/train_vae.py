@@ -30,9 +30,18 @@ def sample_latent(params: torch.Tensor) -> torch.Tensor:
     return mean + (0.5 * logvar.clamp(-12.0, 4.0)).exp() * torch.randn_like(mean)
 
 
+def shape_weight(x: torch.Tensor, extra: float = 4.0) -> torch.Tensor:
+    """1 on the background, 1 + extra on shape pixels: small shapes carry the colour and position that
+    matter, but few pixels."""
+    border = torch.cat([x[:, :, 0], x[:, :, -1], x[:, :, :, 0], x[:, :, :, -1]], dim=2)
+    bg = border.median(dim=2).values[:, :, None, None]
+    return 1.0 + extra * ((x - bg).abs().sum(1, keepdim=True) > 0.1).float()
+
+
 def save(path: str, enc, dec, step: int, scaling: float) -> None:
     torch.save({'encoder': enc.state_dict(), 'decoder': dec.state_dict(), 'step': step,
-                'scaling_factor': scaling}, path)
+                'scaling_factor': scaling}, path + '.tmp')
+    os.replace(path + '.tmp', path)
 
 
 @torch.no_grad()
@@ -53,17 +62,23 @@ def main() -> None:
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--init', action='store_true', help='continue from OUT/vae.pt with a fresh schedule')
     ap.add_argument('--lr', type=float, default=2e-3)
+    ap.add_argument('--decoder-only', action='store_true',
+                    help='with --init: keep the encoder (and so the latent space and scaling factor) fixed')
     args = ap.parse_args()
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     enc, dec = nets.Encoder(), nets.Decoder()
+    state = {}
     if args.init:
         state = torch.load(f'{args.out}/vae.pt')
         enc.load_state_dict(state['encoder'])
         dec.load_state_dict(state['decoder'])
         rng = np.random.default_rng([args.seed, state['step']])
-    params = list(enc.parameters()) + list(dec.parameters())
+    fixed_scaling = float(state['scaling_factor']) if args.decoder_only else None
+    if args.decoder_only:
+        enc.requires_grad_(False)
+    params = list(dec.parameters()) + ([] if args.decoder_only else list(enc.parameters()))
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.0)
     start, last_save, step = time.time(), time.time(), 0
     budget = args.minutes * 60
@@ -72,10 +87,12 @@ def main() -> None:
         for g in opt.param_groups:
             g['lr'] = args.lr * min(1.0, (step + 1) / 100) * (0.1 + 0.9 * 0.5 * (1 + np.cos(np.pi * frac)))
         x = torch.from_numpy(world.batch(rng, args.batch)[0])
-        p = enc(x)
+        with torch.set_grad_enabled(not args.decoder_only):
+            p = enc(x)
         rec = dec(sample_latent(p))
-        mse = (rec - x).pow(2).mean()
-        loss = mse + args.kl * kl_loss(p)
+        err = (rec - x).pow(2)
+        mse = err.mean()
+        loss = (shape_weight(x) * err).mean() + args.kl * kl_loss(p)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -83,9 +100,10 @@ def main() -> None:
         if step % 20 == 0:
             print(f'step {step} t {time.time() - start:.0f}s mse {mse.item():.5f} kl {kl_loss(p).item():.3f}', flush=True)
         if time.time() - last_save > 180:
-            save(f'{args.out}/vae.pt', enc, dec, step, latent_scaling(enc)[0])
+            save(f'{args.out}/vae.pt', enc, dec, step, fixed_scaling or latent_scaling(enc)[0])
             last_save = time.time()
     scaling, mean = latent_scaling(enc)
+    scaling = fixed_scaling or scaling
     save(f'{args.out}/vae.pt', enc, dec, step, scaling)
     print(f'done: {step} steps, scaling_factor {scaling:.4f}, latent mean {mean:.3f}', flush=True)
 

@@ -1,3 +1,4 @@
+/* global process, performance, console */
 // Runs the exported easel-tiny graphs with onnxruntime-node on the inputs recorded in reference.json
 // and prints the max abs difference from PyTorch's outputs.
 // Usage (from the repository root): node tools/easel-tiny/verify-onnx.mjs [models/easel-tiny]
@@ -26,8 +27,15 @@ const te = ref.text_encoder;
 const ids = new ort.Tensor('int32', Int32Array.from(te.input_ids), te.shape);
 const r1 = await run('text_encoder', { input_ids: ids });
 const hidden = r1.out.last_hidden_state;
-console.log('text_encoder', r1.inputs, r1.outputs, hidden.dims, 'max diff',
-  maxDiff(hidden.data, te.last_hidden_state), maxDiff(r1.out.pooler_output.data, te.pooler_output));
+console.log(
+  'text_encoder',
+  r1.inputs,
+  r1.outputs,
+  hidden.dims,
+  'max diff',
+  maxDiff(hidden.data, te.last_hidden_state),
+  maxDiff(r1.out.pooler_output.data, te.pooler_output),
+);
 
 const u = ref.unet;
 const r2 = await run('unet', {
@@ -35,13 +43,29 @@ const r2 = await run('unet', {
   timestep: new ort.Tensor('int64', BigInt64Array.from([BigInt(u.timestep)]), [1]),
   encoder_hidden_states: hidden,
 });
-console.log('unet', r2.inputs, r2.outputs, r2.out.out_sample.dims, 'max diff',
-  maxDiff(r2.out.out_sample.data, u.out_sample), `${r2.ms.toFixed(1)} ms`);
+console.log(
+  'unet',
+  r2.inputs,
+  r2.outputs,
+  r2.out.out_sample.dims,
+  'max diff',
+  maxDiff(r2.out.out_sample.data, u.out_sample),
+  `${r2.ms.toFixed(1)} ms`,
+);
 
 const d = ref.vae_decoder;
-const r3 = await run('vae_decoder', { latent_sample: new ort.Tensor('float32', Float32Array.from(d.latent_sample), [1, 4, 8, 8]) });
+const r3 = await run('vae_decoder', {
+  latent_sample: new ort.Tensor('float32', Float32Array.from(d.latent_sample), [1, 4, 8, 8]),
+});
 console.log('vae_decoder', r3.out.sample.dims, 'max diff', maxDiff(r3.out.sample.data, d.sample));
 
 const e = ref.vae_encoder;
-const r4 = await run('vae_encoder', { sample: new ort.Tensor('float32', Float32Array.from(e.sample), [1, 3, 64, 64]) });
-console.log('vae_encoder', r4.out.latent_parameters.dims, 'max diff', maxDiff(r4.out.latent_parameters.data, e.latent_parameters));
+const r4 = await run('vae_encoder', {
+  sample: new ort.Tensor('float32', Float32Array.from(e.sample), [1, 3, 64, 64]),
+});
+console.log(
+  'vae_encoder',
+  r4.out.latent_parameters.dims,
+  'max diff',
+  maxDiff(r4.out.latent_parameters.data, e.latent_parameters),
+);
