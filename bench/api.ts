@@ -1,0 +1,172 @@
+// `npm run bench:api`: the built API in its own process (its own database, easel_bench_api), then autocannon on
+// loopback against an authenticated GET /v1/user/balance; then the ledger bench (bench/ledger.ts) when present.
+// Knobs: BENCH_PORT, BENCH_CONNECTIONS (64), BENCH_SECONDS (10), BENCH_LOG_LEVEL (info).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const port = Number(process.env.BENCH_PORT ?? 3987);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const databaseUrl =
+  process.env.BENCH_API_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/easel_bench_api';
+const base = `http://127.0.0.1:${port}`;
+const CLOCK_TICKS_PER_SECOND = 100; // sysconf(_SC_CLK_TCK) on Linux
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { average: number; p50: number; p97_5: number; p99: number; max: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+function startApi(): { child: ChildProcess; logFile: string } {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'easel-bench-api-'));
+  const logFile = path.join(dataDir, 'api.log');
+  const log = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [path.join(root, 'apps/api/dist/main.js')], {
+    cwd: root,
+    stdio: ['ignore', log, log],
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      JWT_SECRET: randomUUID() + randomUUID(),
+      REDIS_KEY_PREFIX: `easel-bench:${randomUUID()}:`,
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      RATE_LIMIT_API_KEY_MAX: '1000000000',
+      DEMO_ACCOUNT: 'false',
+    },
+  });
+  return { child, logFile };
+}
+
+async function waitReady(child: ChildProcess, logFile: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}; see ${logFile}`);
+    try {
+      if ((await fetch(`${base}/health/ready`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`API not ready after 60 s; see ${logFile}`);
+}
+
+async function post<T>(route: string, body: unknown, token?: string): Promise<T> {
+  const response = await fetch(`${base}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${route}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+function autocannon(args: string[]): Promise<AutocannonResult> {
+  return new Promise((resolve, reject) => {
+    const cli = path.join(root, 'node_modules/autocannon/autocannon.js');
+    const child = spawn(process.execPath, [cli, '--json', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`autocannon exited with ${code}`));
+      resolve(JSON.parse(out) as AutocannonResult);
+    });
+  });
+}
+
+function runLedgerBench(): Promise<void> {
+  const file = path.join(root, 'bench/ledger.ts');
+  if (!existsSync(file)) return Promise.resolve();
+  console.log('\n== ledger bench (bench/ledger.ts) ==');
+  const args = ['--conditions=@easel/source', '--import', './tools/db/register.mjs', file];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`ledger bench exited with ${code}`)),
+    );
+  });
+}
+
+async function main(): Promise<void> {
+  const { child, logFile } = startApi();
+  let userId: string | undefined;
+  try {
+    await waitReady(child, logFile);
+    const signup = await post<{ user: { id: string }; accessToken: string }>('/api/auth/signup', {
+      email: `bench-${randomUUID()}@easel.test`,
+      password: 'bench password',
+    });
+    userId = signup.user.id;
+    const { key } = await post<{ key: string }>('/api/keys', { name: 'bench' }, signup.accessToken);
+    const target = ['-H', `authorization=Bearer ${key}`, `${base}/v1/user/balance`];
+
+    await autocannon(['-c', String(connections), '-d', '2', ...target]); // warm-up: JIT, pools, key cache
+    const cpuBefore = processCpuSeconds(child.pid!);
+    const result = await autocannon(['-c', String(connections), '-d', String(seconds), ...target]);
+    const cpuSeconds = processCpuSeconds(child.pid!) - cpuBefore;
+    const { requests, latency } = result;
+    console.log(
+      `== API: authenticated GET /v1/user/balance (${connections} connections, ${seconds} s, loopback) ==`,
+    );
+    console.log(`requests/s   ${requests.average.toFixed(0)}  (total ${requests.total})`);
+    console.log(
+      `latency ms   avg ${latency.average.toFixed(2)}  p50 ${latency.p50}  p97.5 ${latency.p97_5}  p99 ${latency.p99}  max ${latency.max}`,
+    );
+    console.log(`non-2xx      ${result.non2xx}   errors ${result.errors}   timeouts ${result.timeouts}`);
+    // On a shared machine req/s depends on what else runs; CPU time per request does not (much).
+    const cpuPerRequestUs = (cpuSeconds / requests.total) * 1e6;
+    console.log(
+      `API CPU      ${cpuPerRequestUs.toFixed(0)} µs per request (${cpuSeconds.toFixed(1)} s CPU over the run) → ` +
+        `${(1e6 / cpuPerRequestUs).toFixed(0)} req/s per fully available core`,
+    );
+    console.log(
+      `machine      ${cpus().length} cores, load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
+    console.log(`target       >= 5000 req/s: ${requests.average >= 5000 ? 'met' : 'NOT met'}`);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    if (userId) await removeBenchUser(userId);
+  }
+  await runLedgerBench();
+}
+
+/** utime + stime of a process, from /proc (Linux). */
+function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+async function removeBenchUser(id: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('DELETE FROM ledger_entries WHERE user_id = $1', [id]);
+    await client.query('DELETE FROM users WHERE id = $1', [id]);
+  } finally {
+    await client.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
