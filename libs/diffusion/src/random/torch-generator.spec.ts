@@ -31,16 +31,22 @@ const fixture = JSON.parse(
 
 const TOL = 1e-6;
 
+/** Every listed value within 1e-6 (the bar) and, in fact, bit-identical to torch's float32. */
 function expectMatches(actual: Float32Array, ref: Omit<Summary, 'seed'>): void {
   expect(actual.length).toBe(ref.numel);
   let maxDiff = 0;
+  let inexact = 0;
   const check = (i: number, want: number): void => {
+    if (i < 0 || i >= ref.numel) return;
     maxDiff = Math.max(maxDiff, Math.abs(actual[i] - want));
+    if (actual[i] !== want) inexact++;
   };
   ref.first32.forEach((v, i) => check(i, v));
-  ref.last4.forEach((v, i) => check(ref.numel - ref.last4.length + i, v));
+  const tail = ref.last4.slice(-Math.min(ref.last4.length, ref.numel));
+  tail.forEach((v, i) => check(ref.numel - tail.length + i, v));
   for (const [k, v] of Object.entries(ref.at)) check(Number(k), v);
   expect(maxDiff).toBeLessThanOrEqual(TOL);
+  expect(inexact).toBe(0);
   let sum = 0;
   let sumsq = 0;
   for (const v of actual) {
@@ -92,14 +98,18 @@ describe('TorchGenerator.randn (torch CPU generator)', () => {
     );
   });
 
-  it('is fast: [1,4,64,64] well under 5 ms', () => {
+  it('is fast: [1,4,64,64] well under 5 ms of CPU', () => {
     const g = new TorchGenerator(1);
     for (let i = 0; i < 20; i++) g.randn([1, 4, 64, 64]); // warm up the JIT
-    const runs = 50;
-    const t0 = performance.now();
-    for (let i = 0; i < runs; i++) g.randn([1, 4, 64, 64]);
-    const ms = (performance.now() - t0) / runs;
-    expect(ms).toBeLessThan(5);
+    // CPU time, best of several rounds: the shared test machine's load must not decide this.
+    let best = Infinity;
+    for (let round = 0; round < 5; round++) {
+      const start = process.cpuUsage();
+      for (let i = 0; i < 10; i++) g.randn([1, 4, 64, 64]);
+      const used = process.cpuUsage(start);
+      best = Math.min(best, (used.user + used.system) / 1000 / 10);
+    }
+    expect(best).toBeLessThan(2.5);
   });
 });
 

@@ -1,3 +1,4 @@
+import { boxMuller16Avx2 as boxMuller16 } from './avx-mathfun.js';
 import { Mt19937 } from './mt19937.js';
 
 const TWO_POW_M24 = 2 ** -24;
@@ -125,25 +126,6 @@ export class TorchGenerator {
     const theta = TWO_PI * u1;
     this.cachedNormal = r * Math.sin(theta);
     return r * Math.cos(theta);
-  }
-}
-
-const fround = Math.fround;
-const TWO_PI_F32 = fround(TWO_PI);
-
-/**
- * torch's normal_fill_16 for float32: Box–Muller on 8 pairs (data[i], data[i+8]),
- * every intermediate rounded to float32 as torch's vectorised kernel does
- * (theta = float(2π) * u2 in float32 matters most: it keeps us within ~1 ulp).
- */
-function boxMuller16(data: Float32Array, offset: number): void {
-  for (let j = offset; j < offset + 8; j++) {
-    const u1 = 1 - data[j];
-    const u2 = data[j + 8];
-    const radius = fround(Math.sqrt(fround(-2 * fround(Math.log(u1)))));
-    const theta = fround(TWO_PI_F32 * u2);
-    data[j] = radius * fround(Math.cos(theta));
-    data[j + 8] = radius * fround(Math.sin(theta));
   }
 }
 

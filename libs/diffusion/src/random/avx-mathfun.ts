@@ -1,0 +1,111 @@
+/**
+ * Scalar emulation of the float32 math in torch's AVX2 normal_fill (avx_mathfun.h's
+ * log256_ps and sincos256_ps, Cephes polynomials) with the multiply-adds fused into FMAs as
+ * GCC compiles them. With it, TorchGenerator.randn matches torch's CPU randn bit for bit on
+ * every fixture value (a plain Math.log/cos/sin version was off by 1 ulp on a fifth of them).
+ */
+const f32 = Math.fround;
+const bitsF = new Float32Array(1);
+const bitsU = new Uint32Array(bitsF.buffer);
+
+/**
+ * float32 fma(a, b, c): a·b is exact in double, so one double add and one rounding to float32.
+ * That double rounding differs from a true FMA only when the double sum lands exactly on a
+ * float32 tie (about 2^-28 of the wide sums); we accept that rare 1-ulp risk to keep this
+ * small enough for V8 to inline everywhere (a TwoSum tie fix made randn four times slower).
+ */
+export function fma32(a: number, b: number, c: number): number {
+  return f32(a * b + c);
+}
+
+const MIN_NORM_POS = 1.1754943508222875e-38;
+const SQRTHF = f32(Math.SQRT1_2); // Cephes 0.707106781186547524
+const LOG_P0 = f32(7.0376836292e-2);
+const LOG_P1 = f32(-1.151461031e-1);
+const LOG_P2 = f32(1.167699874e-1);
+const LOG_P3 = f32(-1.2420140846e-1);
+const LOG_P4 = f32(1.4249322787e-1);
+const LOG_P5 = f32(-1.6668057665e-1);
+const LOG_P6 = f32(2.0000714765e-1);
+const LOG_P7 = f32(-2.4999993993e-1);
+const LOG_P8 = f32(3.3333331174e-1);
+const LOG_Q1 = f32(-2.1219444e-4);
+const LOG_Q2 = f32(0.693359375);
+
+const FOPI = f32(1.27323954473516);
+const DP1 = f32(-0.78515625);
+const DP2 = f32(-2.4187564849853515625e-4);
+const DP3 = f32(-3.774894977445941e-8); // Cephes -3.77489497744594108e-8
+const SIN_P0 = f32(-1.9515295891e-4);
+const SIN_P1 = f32(8.3321608736e-3);
+const SIN_P2 = f32(-1.6666654611e-1);
+const COS_P0 = f32(2.443315711809948e-5);
+const COS_P1 = f32(-1.388731625493765e-3);
+const COS_P2 = f32(4.166664568298827e-2);
+
+const TWO_PI_F32 = f32(2 * Math.PI);
+const scratch = new Float64Array(1);
+
+/** Box–Muller radius sqrt(-2·log256_ps(1 - u)) for one lane, left in scratch[0]. */
+function radiusLane(u: number): void {
+  bitsF[0] = Math.max(f32(1 - u), MIN_NORM_POS);
+  const bits = bitsU[0];
+  bitsU[0] = (bits & ~0x7f800000) | 0x3f000000; // the mantissa with 0.5's exponent
+  let x = bitsF[0];
+  let e = f32((bits >>> 23) - 0x7f + 1);
+  if (x < SQRTHF) {
+    e = f32(e - 1);
+    x = f32(f32(x - 1) + x);
+  } else {
+    x = f32(x - 1);
+  }
+  const z = f32(x * x);
+  let y = fma32(LOG_P0, x, LOG_P1);
+  y = fma32(y, x, LOG_P2);
+  y = fma32(y, x, LOG_P3);
+  y = fma32(y, x, LOG_P4);
+  y = fma32(y, x, LOG_P5);
+  y = fma32(y, x, LOG_P6);
+  y = fma32(y, x, LOG_P7);
+  y = fma32(y, x, LOG_P8);
+  y = f32(f32(y * x) * z);
+  y = fma32(e, LOG_Q1, y);
+  y = fma32(z, -0.5, y);
+  const log = fma32(e, LOG_Q2, f32(x + y));
+  scratch[0] = f32(Math.sqrt(f32(-2 * log)));
+}
+
+/** sincos256_ps(2π·u) for one lane (θ ≥ 0), scaled by scratch[0] into data[lane], data[lane + 8]. */
+function sinCosLane(data: Float32Array, lane: number): void {
+  const theta = f32(TWO_PI_F32 * data[lane + 8]);
+  const j = (Math.trunc(f32(theta * FOPI)) + 1) & ~1;
+  // Cody–Waite reduction by π/4 in three parts.
+  let x = fma32(j, DP1, theta);
+  x = fma32(j, DP2, x);
+  x = fma32(j, DP3, x);
+  const z = f32(x * x);
+  let yc = fma32(COS_P0, z, COS_P1);
+  yc = fma32(yc, z, COS_P2);
+  yc = f32(f32(yc * z) * z);
+  yc = f32(fma32(z, -0.5, yc) + 1);
+  let ys = fma32(SIN_P0, z, SIN_P1);
+  ys = fma32(ys, z, SIN_P2);
+  ys = fma32(f32(ys * z), x, x);
+  const sinFromSinPoly = (j & 2) === 0;
+  const sin = sinFromSinPoly ? ys : yc;
+  const cos = sinFromSinPoly ? yc : ys;
+  const radius = scratch[0];
+  data[lane] = radius * ((~(j - 2) & 4) !== 0 ? -cos : cos);
+  data[lane + 8] = radius * ((j & 4) !== 0 ? -sin : sin);
+}
+
+/**
+ * torch's normal_fill_16_AVX2 on data[offset..offset+16): Box–Muller on the pairs
+ * (data[j], data[j+8]) in float32. Split in two lane functions so V8 inlines every fma32.
+ */
+export function boxMuller16Avx2(data: Float32Array, offset: number): void {
+  for (let lane = offset; lane < offset + 8; lane++) {
+    radiusLane(data[lane]);
+    sinCosLane(data, lane);
+  }
+}
