@@ -68,6 +68,8 @@ const EnvSchema = z.object({
   /** 0 picks a free port (logged); tests use it. */
   HEALTH_PORT: int(0).max(65535).default(9464),
   SHUTDOWN_TIMEOUT_MS: int(0).default(30_000),
+  /** One step at the native size per engine before taking jobs (first-run allocations, CUDA kernel choice). */
+  WORKER_WARMUP: flag.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** A job's lock lives this long and is renewed at half of it; a SIGKILLed worker's job is free after it. */
   WORKER_LOCK_DURATION_MS: int(1000).default(30_000),
@@ -96,6 +98,7 @@ export interface WorkerConfig {
   health: { host: string; port: number };
   shutdownTimeoutMs: number;
   logLevel: string;
+  warmup: boolean;
   lockDurationMs: number;
   stalledIntervalMs: number;
   maxStalledCount: number;
@@ -143,6 +146,7 @@ export function loadConfig(env: Env): WorkerConfig {
     health: { host: e.HEALTH_HOST, port: e.HEALTH_PORT },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
+    warmup: e.WORKER_WARMUP,
     lockDurationMs: e.WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
     maxStalledCount: e.WORKER_MAX_STALLED_COUNT,

@@ -60,9 +60,18 @@ export class GpuWorker {
         interOpNumThreads: config.interOpNumThreads,
         log: (line) => log.info({ engine: id }, line),
       });
+      if (this.stopping) {
+        await engine.pipeline.release(); // a signal arrived while loading: stop here
+        return;
+      }
       this.engines.set(id, engine);
-      log.info({ engine: id, dir, ms: Math.round(performance.now() - t0) }, 'engine loaded');
+      if (config.warmup) await warmUp(engine);
+      log.info(
+        { engine: id, dir, ms: Math.round(performance.now() - t0), warmup: config.warmup },
+        'engine loaded',
+      );
     }
+    if (this.stopping) return;
     await this.cancels.start();
 
     const processor = new GenerationProcessor({
@@ -146,4 +155,19 @@ export class GpuWorker {
     log.info({ timedOut }, 'worker stopped');
     return { timedOut };
   }
+}
+
+/**
+ * One guided step at the native size before taking jobs: execution providers allocate their buffers (and CUDA
+ * picks its kernels) on the first run of a shape, so the first user job does not pay for it.
+ */
+async function warmUp({ pipeline, descriptor }: LoadedEngine): Promise<void> {
+  await pipeline.run({
+    prompt: 'warm-up',
+    width: descriptor.nativeWidth,
+    height: descriptor.nativeHeight,
+    steps: 1,
+    cfgScale: descriptor.defaultCfgScale > 1 ? descriptor.defaultCfgScale : 7,
+    seed: 0,
+  });
 }
