@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './app-config.js';
+import { EnvSchema } from './config.schema.js';
 
 const dataDir = () => mkdtempSync(path.join(tmpdir(), 'easel-config-'));
 
@@ -32,5 +33,28 @@ describe('loadConfig', () => {
     expect(first.length).toBeGreaterThanOrEqual(32);
     expect(loadConfig({ DATA_DIR: dir }).jwt.secret).toBe(first);
     expect(readFileSync(path.join(dir, 'jwt-secret'), 'utf8').trim()).toBe(first);
+  });
+});
+
+describe('.env.example', () => {
+  const examplePath = path.resolve(import.meta.dirname, '../../../../.env.example');
+  const lines = readFileSync(examplePath, 'utf8').split('\n');
+  const documented = lines
+    .map((line) => /^#?\s*([A-Z][A-Z0-9_]*)=/.exec(line)?.[1])
+    .filter((name): name is string => name !== undefined);
+
+  it('documents exactly the variables the API reads', () => {
+    // A failure here: a variable was added to EnvSchema (or removed) without updating .env.example.
+    expect([...documented].sort(), 'variables in .env.example').toEqual(Object.keys(EnvSchema.shape).sort());
+  });
+
+  it('holds values the API accepts', () => {
+    const values = Object.fromEntries(
+      lines.flatMap((line) => {
+        const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
+        return match ? [[match[1], match[2]]] : [];
+      }),
+    );
+    expect(() => loadConfig({ ...values, DATA_DIR: dataDir() })).not.toThrow();
   });
 });

@@ -1,0 +1,66 @@
+import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { describe, expect, it } from 'vitest';
+import { InsufficientCreditsError, LedgerReferenceConflictError } from '../ledger/ledger.errors.js';
+import { EmailTakenError, NotFoundError, RateLimitedError, UnauthorizedError } from './domain-errors.js';
+import { mapError } from './error-mapping.js';
+
+describe('mapError', () => {
+  it('maps typed domain errors to their code and status', () => {
+    expect(mapError(new UnauthorizedError('no'))).toMatchObject({
+      status: 401,
+      code: 'unauthorized',
+      message: 'no',
+    });
+    expect(mapError(new NotFoundError('gone'))).toMatchObject({ status: 404, code: 'not_found' });
+    expect(mapError(new EmailTakenError())).toMatchObject({ status: 409, code: 'email_taken' });
+    expect(mapError(new InsufficientCreditsError('u', 3, 1))).toMatchObject({
+      status: 402,
+      code: 'insufficient_credits',
+    });
+  });
+
+  it('adds Retry-After to rate limiting', () => {
+    expect(mapError(new RateLimitedError(17))).toMatchObject({
+      status: 429,
+      code: 'rate_limited',
+      headers: { 'retry-after': '17' },
+    });
+  });
+
+  it('never shows the internals of an unexpected failure', () => {
+    const mapped = mapError(new Error('connect ECONNREFUSED 10.0.0.5:5432 password=hunter2'));
+    expect(mapped).toEqual({
+      status: 500,
+      code: 'server_error',
+      message: 'Internal server error',
+      unexpected: true,
+    });
+    expect(mapError(new LedgerReferenceConflictError('generation:1:debit')).message).toBe(
+      'Internal server error',
+    );
+    expect(mapError('a thrown string').status).toBe(500);
+  });
+
+  it("maps Fastify's client errors and Nest's HTTP exceptions", () => {
+    const tooLarge = Object.assign(new Error('Request body is too large'), {
+      statusCode: 413,
+      code: 'FST_ERR_CTP_BODY_TOO_LARGE',
+    });
+    expect(mapError(tooLarge)).toMatchObject({ status: 413, code: 'payload_too_large' });
+    const badJson = Object.assign(new SyntaxError('Unexpected token } in JSON at position 7'), {
+      statusCode: 400,
+    });
+    expect(mapError(badJson)).toMatchObject({
+      status: 400,
+      code: 'invalid_request',
+      message: 'Malformed JSON in request body',
+    });
+    expect(mapError(new NotFoundException('Cannot GET /x'))).toMatchObject({
+      status: 404,
+      code: 'not_found',
+    });
+    expect(mapError(new BadRequestException('bad'))).toMatchObject({ status: 400, code: 'invalid_request' });
+    // A 5xx from the framework is still ours to hide.
+    expect(mapError(Object.assign(new Error('boom'), { statusCode: 502 })).code).toBe('server_error');
+  });
+});
