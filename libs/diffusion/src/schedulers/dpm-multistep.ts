@@ -25,6 +25,8 @@ export class DpmSolverMultistepScheduler extends SigmaScheduler {
   readonly name: 'dpmpp_2m' | 'dpmpp_2m_karras';
   private readonly karras: boolean;
   private readonly lowerOrderFinal: boolean;
+  private readonly finalSigmaZero: boolean;
+  private readonly eulerAtFinal: boolean;
   private readonly x0Prev: Float32Array[] = [new Float32Array(0), new Float32Array(0)];
   private lowerOrderNums = 0;
 
@@ -33,6 +35,12 @@ export class DpmSolverMultistepScheduler extends SigmaScheduler {
     this.karras = karras || config.use_karras_sigmas === true;
     this.name = this.karras ? 'dpmpp_2m_karras' : 'dpmpp_2m';
     this.lowerOrderFinal = config.lower_order_final !== false;
+    this.eulerAtFinal = config.euler_at_final === true;
+    const finalType = config.final_sigmas_type ?? 'zero';
+    if (finalType !== 'zero' && finalType !== 'sigma_min') {
+      throw new SchedulerError(`final_sigmas_type must be "zero" or "sigma_min", got ${JSON.stringify(finalType)}`);
+    }
+    this.finalSigmaZero = finalType === 'zero';
     if ((config.solver_order ?? 2) !== 2 || (config.algorithm_type ?? 'dpmsolver++') !== 'dpmsolver++') {
       throw new SchedulerError('only DPM++ 2M (dpmsolver++, solver_order 2) is supported');
     }
@@ -77,7 +85,8 @@ export class DpmSolverMultistepScheduler extends SigmaScheduler {
       sigmas = timesteps.map((t) => interpIndex(t, this.trainSigmasF32));
     }
     this.timesteps = timesteps;
-    this.sigmas = Float64Array.from([...sigmas, 0], f32);
+    const sigmaLast = this.finalSigmaZero ? 0 : this.trainSigmasF32[0];
+    this.sigmas = Float64Array.from([...sigmas, sigmaLast], f32);
     this.stepIndex = null;
     this.beginIndex = null;
     this.lowerOrderNums = 0;
@@ -115,10 +124,9 @@ export class DpmSolverMultistepScheduler extends SigmaScheduler {
     const k = this.currentIndex();
     const n = sample.length;
     const steps = this.timesteps.length;
-    // final_sigmas_type "zero" always makes the last step first order.
-    const lowerOrderFinal = k === steps - 1;
-    const lowerOrderSecond = k === steps - 2 && this.lowerOrderFinal && steps < 15;
-    void lowerOrderSecond; // only matters for solver_order 3
+    // The last step is first order with final_sigmas_type "zero", euler_at_final, or (lower_order_final) < 15 steps.
+    const lowerOrderFinal =
+      k === steps - 1 && (this.eulerAtFinal || (this.lowerOrderFinal && steps < 15) || this.finalSigmaZero);
 
     // model_outputs[-1] = x0 prediction; rotate the two buffers.
     let [older, latest] = this.x0Prev;
