@@ -3,11 +3,22 @@ import { z } from 'zod';
 /** Stable machine codes of every error body. The HTTP status of each is part of the contract. */
 export const ERROR_STATUS = {
   invalid_request: 400,
+  // Stability v1's names for bad generation input (see stability.ts).
+  bad_request: 400,
+  invalid_samples: 400,
+  invalid_height_or_width: 400,
+  invalid_file_size: 400,
+  invalid_mime_type: 400,
+  invalid_image_dimensions: 400,
+  invalid_mask_image: 400,
+  invalid_prompts: 400,
+  invalid_pixel_count: 400,
   unauthorized: 401,
   insufficient_credits: 402,
   permission_denied: 403,
   not_found: 404,
   email_taken: 409,
+  idempotency_conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

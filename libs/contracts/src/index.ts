@@ -7,3 +7,4 @@ export * from './health.js';
 export * from './engines.js';
 export * from './generations.js';
 export * from './jobs.js';
+export * from './stability.js';
