@@ -38,7 +38,7 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    [{}, /WORKER_ENGINES/],
+    [{}, /WORKER_ENGINES: is required/],
     [{ WORKER_ENGINES: 'Bad Id=/x' }, /WORKER_ENGINES: engine id "Bad Id" is invalid/],
     [{ WORKER_ENGINES: 'a' }, /WORKER_ENGINES: engine a has no model folder/],
     [{ WORKER_ENGINES: '{nope' }, /WORKER_ENGINES: is not valid JSON/],

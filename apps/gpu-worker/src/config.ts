@@ -15,7 +15,7 @@ const flag = z
 
 /** `{"sd15":"/models/sd15"}` or `sd15=/models/sd15,tiny=/models/tiny`. */
 const engines = z
-  .string()
+  .string({ error: 'is required: id=modelDir[,id2=dir2] or a JSON object' })
   .min(1, 'give at least one engine: id=modelDir[,id2=dir2] or a JSON object')
   .transform((value, ctx) => {
     let entries: Array<[string, unknown]>;

@@ -111,7 +111,7 @@ export class GpuWorker {
     );
     await this.registry.start(config.registryHeartbeatMs);
     this.accepting = true;
-    log.info({ engines: [...this.engines.keys()], workerId: config.workerId }, 'worker ready');
+    log.info({ engines: [...this.engines.keys()] }, 'worker ready');
   }
 
   /**
