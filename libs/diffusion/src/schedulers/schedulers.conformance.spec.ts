@@ -8,7 +8,7 @@ import {
   replayImg2Img,
   replayRun,
   type TraceEntry,
-} from './conformance-helpers.js';
+} from './conformance-fixtures.test.js';
 import { createScheduler, img2imgTimesteps, type SchedulerConfig } from './index.js';
 import { resolveConfig, trainSchedule } from './train-schedule.js';
 

@@ -10,7 +10,7 @@ import {
   type SchedulerName,
 } from './index.js';
 
-/** Test support for the schedulers' conformance spec: fixture loading and the reference procedures. */
+/** Test support, not a test (vitest runs *.spec.ts, the build skips *.test.ts): fixtures and procedures. */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const sharedDir = process.env.EASEL_SHARED_DIR ?? path.resolve(repoRoot, '../shared');
 
