@@ -38,7 +38,9 @@ export class DpmSolverMultistepScheduler extends SigmaScheduler {
     this.eulerAtFinal = config.euler_at_final === true;
     const finalType = config.final_sigmas_type ?? 'zero';
     if (finalType !== 'zero' && finalType !== 'sigma_min') {
-      throw new SchedulerError(`final_sigmas_type must be "zero" or "sigma_min", got ${JSON.stringify(finalType)}`);
+      throw new SchedulerError(
+        `final_sigmas_type must be "zero" or "sigma_min", got ${JSON.stringify(finalType)}`,
+      );
     }
     this.finalSigmaZero = finalType === 'zero';
     if ((config.solver_order ?? 2) !== 2 || (config.algorithm_type ?? 'dpmsolver++') !== 'dpmsolver++') {
