@@ -9,6 +9,7 @@ import { loggerParams } from './common/logging.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/index.js';
+import { GenerationsModule } from './generations/generations.module.js';
 import { HealthModule } from './health/health.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { PricingModule } from './pricing/pricing.module.js';
@@ -36,6 +37,7 @@ export class AppModule {
         BalanceModule,
         PricingModule,
         HealthModule,
+        GenerationsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllErrorsFilter }],
     };

@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { objectStoreConfigFromEnv, type ObjectStoreConfig } from '@easel/storage';
 import { EnvSchema } from './config.schema.js';
 
 /** The typed configuration the whole API reads; built once at start by `loadConfig`. */
@@ -15,6 +16,16 @@ export interface AppConfig {
   rateLimit: { windowMs: number; apiKeyMax: number; authIpMax: number };
   apiKeyCacheTtlMs: number;
   demoAccount: boolean;
+  /** Object storage (STORAGE_*); the fs driver always has a signing secret here, so the API can sign URLs. */
+  storage: ObjectStoreConfig;
+  queue: { prefix: string; attempts: number };
+  generations: {
+    sweepIntervalMs: number;
+    reconcileAfterMs: number;
+    maxWaitSeconds: number;
+    signedUrlTtlSeconds: number;
+  };
+  webhooks: { secret: string; maxAttempts: number; backoffMs: number; timeoutMs: number };
 }
 
 export class ConfigError extends Error {
@@ -37,13 +48,29 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
     throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required when NODE_ENV=production');
   }
+  let storage: ObjectStoreConfig;
+  try {
+    storage = objectStoreConfigFromEnv(present);
+  } catch (error) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const jwtSecret = e.JWT_SECRET ?? localJwtSecret(dataDir);
+  if (storage.driver === 'fs') {
+    storage = {
+      ...storage,
+      root: path.resolve(present.STORAGE_FS_ROOT ? storage.root : path.join(dataDir, 'storage')),
+      signingSecret: storage.signingSecret ?? derivedSecret(jwtSecret, 'storage-url'),
+    };
+  }
   return {
     env: e.NODE_ENV,
     http: { port: e.PORT, host: e.HOST, bodyLimitBytes: e.BODY_LIMIT_BYTES, trustProxy: e.TRUST_PROXY },
     database: { url: e.DATABASE_URL, autoMigrate: e.DB_AUTO_MIGRATE },
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
     dataDir,
-    jwt: { secret: e.JWT_SECRET ?? localJwtSecret(dataDir), ttlSeconds: e.JWT_TTL_SECONDS },
+    jwt: { secret: jwtSecret, ttlSeconds: e.JWT_TTL_SECONDS },
     logLevel: e.LOG_LEVEL,
     rateLimit: {
       windowMs: e.RATE_LIMIT_WINDOW_MS,
@@ -52,7 +79,26 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     apiKeyCacheTtlMs: e.API_KEY_CACHE_TTL_MS,
     demoAccount: e.DEMO_ACCOUNT ?? e.NODE_ENV !== 'production',
+    storage,
+    queue: { prefix: e.QUEUE_PREFIX, attempts: e.GENERATION_JOB_ATTEMPTS },
+    generations: {
+      sweepIntervalMs: e.GENERATION_SWEEP_INTERVAL_MS,
+      reconcileAfterMs: e.GENERATION_RECONCILE_AFTER_MS,
+      maxWaitSeconds: e.GENERATION_MAX_WAIT_SECONDS,
+      signedUrlTtlSeconds: e.SIGNED_URL_TTL_SECONDS,
+    },
+    webhooks: {
+      secret: e.WEBHOOK_SECRET ?? derivedSecret(jwtSecret, 'webhook-signature'),
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      backoffMs: e.WEBHOOK_BACKOFF_MS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    },
   };
+}
+
+/** A purpose-bound secret from the JWT secret, so one configured secret does not serve two uses. */
+function derivedSecret(root: string, purpose: string): string {
+  return createHmac('sha256', root).update(`easel:${purpose}`).digest('base64url');
 }
 
 /** Outside production a missing JWT_SECRET is generated once and kept under DATA_DIR, so tokens survive restarts. */

@@ -25,5 +25,22 @@ export const EnvSchema = z.object({
   RATE_LIMIT_AUTH_IP_MAX: positiveInt.default(20),
   API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
   DEMO_ACCOUNT: bool.optional(),
+  /** BullMQ key prefix; must match the workers' QUEUE_PREFIX. */
+  QUEUE_PREFIX: z.string().min(1).max(100).default('bull'),
+  /** Attempts per generation job (a crashed or failing worker's job is retried up to this many times). */
+  GENERATION_JOB_ATTEMPTS: positiveInt.max(10).default(3),
+  /** How often the finalizer sweeps unfinished generations (missed events, jobs never enqueued). */
+  GENERATION_SWEEP_INTERVAL_MS: positiveInt.default(5_000),
+  /** A queued generation without a job after this long is enqueued again (or refunded when it cannot be). */
+  GENERATION_RECONCILE_AFTER_MS: positiveInt.default(30_000),
+  /** Longest `Prefer: wait=N` honoured, in seconds. */
+  GENERATION_MAX_WAIT_SECONDS: positiveInt.max(600).default(60),
+  /** Lifetime of signed download URLs. */
+  SIGNED_URL_TTL_SECONDS: positiveInt.max(7 * 24 * 3600).default(3600),
+  /** HMAC-SHA256 key of the Easel-Signature webhook header; derived from JWT_SECRET when unset. */
+  WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  WEBHOOK_MAX_ATTEMPTS: positiveInt.max(30).default(8),
+  WEBHOOK_BACKOFF_MS: positiveInt.default(1_000),
+  WEBHOOK_TIMEOUT_MS: positiveInt.default(10_000),
 });
 export type Env = z.infer<typeof EnvSchema>;

@@ -1,0 +1,162 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { GenerationJobPayload, GenerationJobProgress, GenerationJobResult } from '@easel/contracts';
+import type { Job, QueueEvents } from 'bullmq';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { PrismaService } from '../database/prisma.service.js';
+import { EngineNotFoundError, EnginesService } from '../engines/engines.service.js';
+import { GenerationQueues } from '../queue/generation-queues.js';
+import { GenerationEvents } from './generation-events.js';
+import { GenerationSettlement, type Outcome } from './generation-settlement.js';
+
+const SWEEP_BATCH = 200;
+
+/** `<code>: detail` as the worker reports failures (JOB_ERROR_CODES); stalls and others become pipeline errors. */
+export function failureOutcome(reason: string | undefined): Outcome {
+  const text = reason ?? 'the job failed';
+  const match = /^([a-z_]+): ([\s\S]*)$/.exec(text);
+  const code = match?.[1] ?? 'pipeline_error';
+  const message = match?.[2] ?? text;
+  if (code === 'canceled') return { status: 'canceled', error: { name: 'canceled', message } };
+  return { status: 'failed', error: { name: code, message } };
+}
+
+/**
+ * The API-side end of the queue. Job outcomes arrive as QueueEvents (completed / failed / active / progress) on
+ * every replica, and a periodic sweep re-reads unfinished generations from the database, so a missed event or an
+ * API restart delays a settlement but never loses one. The sweep also reconciles: a paid generation whose job
+ * never reached the queue is enqueued again (idempotent by job id) or, when that cannot be done, refunded.
+ */
+@Injectable()
+export class GenerationFinalizer implements OnModuleInit, OnApplicationShutdown {
+  private readonly log = new Logger(GenerationFinalizer.name);
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly prisma: PrismaService,
+    private readonly queues: GenerationQueues,
+    private readonly engines: EnginesService,
+    private readonly settlement: GenerationSettlement,
+    private readonly events: GenerationEvents,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => {
+      this.sweeping ??= this.sweep()
+        .catch((err: unknown) => this.log.warn({ err }, 'generation sweep failed'))
+        .finally(() => (this.sweeping = undefined));
+    }, this.config.generations.sweepIntervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.sweeping;
+  }
+
+  /** Starts listening to the engine's job events (once per engine and process). */
+  watch(engineId: string): void {
+    this.queues.queueEvents(engineId, (events) => this.attach(engineId, events));
+  }
+
+  private attach(engineId: string, events: QueueEvents): void {
+    const handle = (jobId: string) => {
+      this.settleFromJob(engineId, jobId).catch((err: unknown) =>
+        this.log.warn({ err, generationId: jobId }, 'settling from a job event failed'),
+      );
+    };
+    events.on('completed', ({ jobId }) => handle(jobId));
+    events.on('failed', ({ jobId }) => handle(jobId));
+    events.on('active', ({ jobId }) => {
+      void this.started(jobId, new Date()).catch(() => undefined);
+    });
+    events.on('progress', ({ jobId, data }) => {
+      const parsed = GenerationJobProgress.safeParse(data);
+      if (!parsed.success) return;
+      const { step, total, preview, startedAt } = parsed.data;
+      void this.started(jobId, new Date(startedAt)).catch(() => undefined);
+      this.events.publish(jobId, { type: 'progress', step, total, ...(preview && { preview }) });
+    });
+  }
+
+  private async started(id: string, at: Date): Promise<void> {
+    if (await this.settlement.markRunning(id, at)) {
+      this.events.publish(id, { type: 'started', startedAt: at.toISOString() });
+    }
+  }
+
+  /**
+   * Reads the job and settles the generation if the job is finished for good: completed, or failed with no
+   * retry left. Safe to call any number of times.
+   */
+  async settleFromJob(engineId: string, id: string): Promise<boolean> {
+    const job = await this.queues.queue(engineId).getJob(id);
+    if (!job) return false;
+    const state = await job.getState();
+    if (state === 'completed') return this.settlement.settle(id, successOutcome(job));
+    if (state === 'failed') return this.settlement.settle(id, failureOutcome(job.failedReason));
+    if (state === 'active') await this.started(id, new Date(job.processedOn ?? Date.now()));
+    return false;
+  }
+
+  /** One pass over unfinished generations (oldest first). */
+  async sweep(): Promise<void> {
+    const rows = await this.prisma.generation.findMany({
+      where: { status: { in: ['queued', 'running'] } },
+      orderBy: { createdAt: 'asc' },
+      take: SWEEP_BATCH,
+      select: { id: true, engine: true, status: true, params: true, createdAt: true },
+    });
+    for (const row of rows) {
+      this.watch(row.engine);
+      const job = await this.queues.queue(row.engine).getJob(row.id);
+      if (job) {
+        await this.settleFromJob(row.engine, row.id);
+        continue;
+      }
+      const age = Date.now() - row.createdAt.getTime();
+      if (age >= this.config.generations.reconcileAfterMs)
+        await this.reconcile(row.id, row.engine, row.params, age);
+    }
+  }
+
+  /** A paid generation with no job: enqueue it again, or refund it when the engine is gone or Redis refuses. */
+  private async reconcile(id: string, engineId: string, params: unknown, ageMs: number): Promise<void> {
+    const payload = GenerationJobPayload.safeParse(params);
+    if (!payload.success) {
+      await this.settlement.settle(id, {
+        status: 'failed',
+        error: { name: 'server_error', message: 'The generation could not be queued.' },
+      });
+      return;
+    }
+    try {
+      await this.engines.get(engineId);
+      await this.queues.enqueue(payload.data);
+      this.log.warn({ generationId: id }, 'reconciler enqueued a paid generation that had no job');
+    } catch (error) {
+      const giveUp =
+        error instanceof EngineNotFoundError || ageMs >= 10 * this.config.generations.reconcileAfterMs;
+      if (!giveUp) return;
+      await this.settlement.settle(id, {
+        status: 'failed',
+        error: {
+          name: error instanceof EngineNotFoundError ? 'engine_unavailable' : 'service_unavailable',
+          message: 'The generation could not be queued; it was refunded.',
+        },
+      });
+    }
+  }
+}
+
+function successOutcome(job: Job): Outcome {
+  const parsed = GenerationJobResult.safeParse(job.returnvalue);
+  if (parsed.success && parsed.data.generationId === job.id)
+    return { status: 'succeeded', result: parsed.data };
+  return {
+    status: 'failed',
+    error: { name: 'server_error', message: 'The worker returned an invalid result.' },
+  };
+}

@@ -1,0 +1,96 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { GenerationJobResult, JobArtifact } from '@easel/contracts';
+import { PrismaService } from '../database/prisma.service.js';
+import { LedgerService } from '../ledger/ledger.service.js';
+import { GenerationEvents } from './generation-events.js';
+import { WebhookDispatcher } from './webhook-dispatcher.js';
+
+export type Outcome =
+  | { status: 'succeeded'; result: GenerationJobResult }
+  | { status: 'failed' | 'canceled'; error: { name: string; message: string } };
+
+export const refundReference = (id: string): string => `generation:${id}:refund`;
+export const debitReference = (id: string): string => `generation:${id}:debit`;
+
+/**
+ * Settles a generation exactly once: one transaction whose conditional update (status still queued or running)
+ * decides the winner, then records the artifacts or refunds under a unique ledger reference. Losing callers
+ * (duplicate deliveries, other replicas, the sweep) change nothing.
+ */
+@Injectable()
+export class GenerationSettlement {
+  private readonly log = new Logger(GenerationSettlement.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly ledger: LedgerService,
+    private readonly events: GenerationEvents,
+    private readonly webhooks: WebhookDispatcher,
+  ) {}
+
+  /** True when this call settled it; false when it was already settled. */
+  async settle(id: string, outcome: Outcome): Promise<boolean> {
+    const settled = await this.prisma.$transaction(
+      async (tx) => {
+        const result = outcome.status === 'succeeded' ? outcome.result : undefined;
+        const error = outcome.status === 'succeeded' ? undefined : outcome.error;
+        const rows = await tx.$queryRaw<Array<{ user_id: string; cost: number; webhook_url: string | null }>>`
+          UPDATE generations
+             SET status = ${outcome.status}::generation_status,
+                 finished_at = COALESCE(${result ? new Date(result.finishedAt) : null}::timestamptz, now()),
+                 started_at = COALESCE(started_at, ${result ? new Date(result.startedAt) : null}::timestamptz),
+                 pipeline_ms = ${result?.pipelineMs ?? null}::double precision,
+                 worker_id = ${result?.workerId ?? null},
+                 error_name = ${error?.name ?? null},
+                 error_message = ${error?.message ?? null}
+           WHERE id = ${id}::uuid AND status IN ('queued', 'running')
+       RETURNING user_id, cost, webhook_url`;
+        const row = rows[0];
+        if (!row) return undefined;
+        if (result) {
+          const artifacts = [
+            ...result.artifacts.map((a) => artifactRow(id, 'image', a)),
+            ...(result.animation ? [artifactRow(id, 'animation', result.animation)] : []),
+          ];
+          await tx.artifact.createMany({ data: artifacts, skipDuplicates: true });
+        } else if (row.cost > 0) {
+          await this.ledger.refund(row.user_id, row.cost, refundReference(id), { tx });
+        }
+        return row;
+      },
+      { maxWait: 10_000, timeout: 10_000 },
+    );
+    if (!settled) return false;
+    this.log.log({ generationId: id, status: outcome.status }, 'generation settled');
+    this.events.publish(id, { type: 'finished', status: outcome.status });
+    if (settled.webhook_url) {
+      await this.webhooks
+        .schedule(id)
+        .catch((err: unknown) => this.log.error({ err, generationId: id }, 'webhook could not be scheduled'));
+    }
+    return true;
+  }
+
+  /** queued → running, once; returns whether it changed. */
+  async markRunning(id: string, startedAt: Date): Promise<boolean> {
+    const changed = await this.prisma.$executeRaw`
+      UPDATE generations SET status = 'running', started_at = COALESCE(started_at, ${startedAt}::timestamptz)
+       WHERE id = ${id}::uuid AND status = 'queued'`;
+    return changed > 0;
+  }
+}
+
+function artifactRow(generationId: string, kind: 'image' | 'animation', a: JobArtifact) {
+  return {
+    generationId,
+    kind,
+    index: a.index,
+    seed: BigInt(a.seed),
+    width: a.width,
+    height: a.height,
+    key: a.key,
+    contentType: a.contentType,
+    finishReason: a.finishReason,
+    bytes: a.bytes,
+  };
+}

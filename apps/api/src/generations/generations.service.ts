@@ -1,0 +1,299 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  CANCEL_CHANNEL,
+  CANCELED_KEY_PREFIX,
+  type CreateGenerationRequest,
+  type GenerationJobPayload,
+} from '@easel/contracts';
+import type { Redis } from 'ioredis';
+import type { Principal } from '../auth/principal.js';
+import { InvalidRequestError, NotFoundError, ServiceUnavailableError } from '../common/domain-errors.js';
+import { PrismaService } from '../database/prisma.service.js';
+import { EngineNotFoundError, EnginesService } from '../engines/engines.service.js';
+import { ObjectStoreHolder } from '../files/object-store.provider.js';
+import { Prisma } from '../generated/prisma/client.js';
+import { LedgerService } from '../ledger/ledger.service.js';
+import { GenerationQueues } from '../queue/generation-queues.js';
+import { REDIS } from '../redis/redis.module.js';
+import { GenerationEvents } from './generation-events.js';
+import { GenerationFinalizer } from './generation-finalizer.js';
+import { probeImage, type ProbedImage } from './generation-images.js';
+import { GenerationInputError, resolveGeneration } from './generation-request.js';
+import { debitReference, GenerationSettlement } from './generation-settlement.js';
+import { isFinished, type GenerationRecord, type GenerationView } from './generation-view.js';
+import { GenerationRepository } from './generation.repository.js';
+import { IDEMPOTENCY_WINDOW_MS, IdempotencyConflictError, requestHash } from './idempotency.js';
+
+export type { GenerationView } from './generation-view.js';
+
+export interface GenerationInputs {
+  /** Image bytes given outside the JSON body (multipart); they take precedence over base64 in the request. */
+  initImage?: Buffer;
+  mask?: Buffer;
+  idempotencyKey?: string;
+  /** Stability's STEP_SCHEDULE mode: where the schedule ends (0..1). */
+  stepScheduleEnd?: number;
+}
+
+const CANCEL_MARK_SECONDS = 7 * 24 * 3600;
+
+/**
+ * Generations: priced and paid in the transaction that creates them, enqueued with jobId = generation id, and
+ * settled by the finalizer. The native API and the Stability v1 routes both sit on this service.
+ */
+@Injectable()
+export class GenerationsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly ledger: LedgerService,
+    private readonly engines: EnginesService,
+    private readonly queues: GenerationQueues,
+    private readonly holder: ObjectStoreHolder,
+    private readonly repository: GenerationRepository,
+    private readonly settlement: GenerationSettlement,
+    private readonly finalizer: GenerationFinalizer,
+    private readonly events: GenerationEvents,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  /**
+   * Validates against the engine (GenerationInputError, 400), debits and inserts in one transaction
+   * (InsufficientCreditsError, 402: nothing queued), stores the inputs and enqueues. Redis down at enqueue →
+   * refunded at once and ServiceUnavailableError (503). With an idempotency key, a repeat returns the first one.
+   */
+  async create(
+    principal: Principal,
+    request: CreateGenerationRequest,
+    inputs: GenerationInputs = {},
+  ): Promise<GenerationView> {
+    const { userId } = principal;
+    const initBytes = inputs.initImage ?? decodeBase64(request.initImage);
+    const maskBytes = inputs.mask ?? decodeBase64(request.mask);
+    const hash = inputs.idempotencyKey
+      ? requestHash(
+          { ...request, initImage: undefined, mask: undefined, stepScheduleEnd: inputs.stepScheduleEnd },
+          { initImage: initBytes, mask: maskBytes },
+        )
+      : null;
+    if (inputs.idempotencyKey && hash) {
+      const existing = await this.findIdempotent(userId, inputs.idempotencyKey, hash);
+      if (existing) return existing;
+    }
+    const engine = await this.engines.get(request.engine).catch((error: unknown) => {
+      if (error instanceof EngineNotFoundError) throw new GenerationInputError('engine', error.message);
+      throw error;
+    });
+    const [initImage, mask] = await Promise.all([
+      initBytes ? probeImage(initBytes, 'initImage') : undefined,
+      maskBytes ? probeImage(maskBytes, 'mask') : undefined,
+    ]);
+    const id = randomUUID();
+    const { payload: resolved, cost } = resolveGeneration(
+      id,
+      request,
+      engine,
+      { initImage, mask },
+      inputs.stepScheduleEnd,
+    );
+    const payload: GenerationJobPayload = {
+      ...resolved,
+      ...(initImage && { initImageKey: await this.storeInput(resolved.outputPrefix, 'init', initImage) }),
+      ...(mask && { maskImageKey: await this.storeInput(resolved.outputPrefix, 'mask', mask) }),
+    };
+    try {
+      await this.prisma.$transaction(
+        async (tx) => {
+          await tx.generation.create({
+            data: {
+              id,
+              userId,
+              engine: engine.id,
+              mode: payload.mode,
+              params: payload as unknown as Prisma.InputJsonValue,
+              cost,
+              idempotencyKey: inputs.idempotencyKey ?? null,
+              requestHash: hash,
+              webhookUrl: request.webhookUrl ?? null,
+            },
+          });
+          await this.ledger.debit(userId, cost, debitReference(id), { tx });
+        },
+        { maxWait: 10_000, timeout: 10_000 },
+      );
+    } catch (error) {
+      await this.holder.store.deletePrefix(resolved.outputPrefix).catch(() => undefined);
+      if (inputs.idempotencyKey && hash && isUniqueViolation(error)) {
+        const existing = await this.findIdempotent(userId, inputs.idempotencyKey, hash);
+        if (existing) return existing;
+      }
+      throw error;
+    }
+    this.finalizer.watch(engine.id);
+    try {
+      await this.queues.enqueue(payload);
+    } catch {
+      await this.settlement.settle(id, {
+        status: 'failed',
+        error: {
+          name: 'service_unavailable',
+          message: 'The generation queue was unavailable; it was refunded.',
+        },
+      });
+      throw new ServiceUnavailableError(
+        'The generation queue is unavailable; nothing was charged. Try again shortly.',
+      );
+    }
+    return this.get(principal, id);
+  }
+
+  /** The caller's generation, or NotFoundError (another user's is not found either). */
+  async get(principal: Principal, id: string): Promise<GenerationView> {
+    return this.repository.view(await this.owned(principal, id));
+  }
+
+  async list(
+    principal: Principal,
+    page: { cursor?: string; limit: number },
+  ): Promise<{ data: GenerationView[]; nextCursor: string | null }> {
+    const before = page.cursor ? decodeCursor(page.cursor) : null;
+    const rows = await this.repository.list(principal.userId, page.limit + 1, before);
+    const data = rows.slice(0, page.limit);
+    const last = data.at(-1);
+    return {
+      data: await Promise.all(data.map((r) => this.repository.view(r))),
+      nextCursor: rows.length > page.limit && last ? encodeCursor(last) : null,
+    };
+  }
+
+  /** Resolves when the generation is finished or `timeoutMs` has passed, with its view at that time. */
+  async waitForFinish(principal: Principal, id: string, timeoutMs: number): Promise<GenerationView> {
+    const deadline = Date.now() + timeoutMs;
+    let record = await this.owned(principal, id);
+    while (!isFinished(record.status) && Date.now() < deadline) {
+      // Settled here → the event wakes us; settled by another replica → the poll finds it.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, Math.min(500, Math.max(0, deadline - Date.now())));
+        const unsubscribe = this.events.subscribe(id, (event) => {
+          if (event.type === 'finished') done();
+        });
+        function done(): void {
+          clearTimeout(timer);
+          unsubscribe();
+          resolve();
+        }
+      });
+      record = await this.owned(principal, id);
+    }
+    return this.repository.view(record);
+  }
+
+  /** The bytes of image `index` of a succeeded generation (NotFoundError when there is none). */
+  async readArtifact(view: GenerationView, index: number): Promise<Buffer> {
+    const artifact = await this.prisma.artifact.findUnique({
+      where: { generationId_kind_index: { generationId: view.id, kind: 'image', index } },
+      select: { key: true },
+    });
+    const object = artifact ? await this.holder.store.get(artifact.key) : null;
+    if (!object) throw new NotFoundError(`Generation ${view.id} has no image ${index}`);
+    return object.bytes;
+  }
+
+  /**
+   * Queued → the job is removed and refunded now. Running → the worker is told to stop between steps and the
+   * finalizer refunds it. Finished → unchanged. Returns the view after a short wait for the outcome.
+   */
+  async cancel(principal: Principal, id: string): Promise<GenerationView> {
+    const record = await this.owned(principal, id);
+    if (isFinished(record.status)) return this.repository.view(record);
+    await this.redis.set(`${CANCELED_KEY_PREFIX}${id}`, '1', 'EX', CANCEL_MARK_SECONDS);
+    await this.redis.publish(CANCEL_CHANNEL, id);
+    const job = await this.queues.queue(record.engine).getJob(id);
+    const state = job ? await job.getState() : 'missing';
+    if (state === 'completed' || state === 'failed') {
+      await this.finalizer.settleFromJob(record.engine, id);
+    } else if (state !== 'active') {
+      // Waiting, delayed or never enqueued: nothing runs it, so it is canceled here. A job taken in between
+      // fails to remove (locked); the worker then sees the cancel mark and the finalizer settles it.
+      const removed = job
+        ? await job.remove().then(
+            () => true,
+            () => false,
+          )
+        : true;
+      if (removed) {
+        await this.settlement.settle(id, {
+          status: 'canceled',
+          error: { name: 'canceled', message: 'Canceled by request' },
+        });
+      }
+    }
+    return this.waitForFinish(principal, id, 5_000);
+  }
+
+  /** Removes the generation's images (and inputs) from storage; an unfinished one is canceled first. */
+  async deleteImages(principal: Principal, id: string): Promise<void> {
+    let record = await this.owned(principal, id);
+    if (!isFinished(record.status)) {
+      await this.cancel(principal, id);
+      record = await this.owned(principal, id);
+    }
+    await this.holder.store.deletePrefix(`generations/${id}/`);
+    await this.prisma.$transaction([
+      this.prisma.artifact.deleteMany({ where: { generationId: id } }),
+      this.prisma.generation.update({ where: { id }, data: { imagesDeletedAt: new Date() } }),
+    ]);
+  }
+
+  private async owned(principal: Principal, id: string): Promise<GenerationRecord> {
+    const record = await this.repository.findOwned(principal.userId, id);
+    if (!record) throw new NotFoundError(`Generation ${id} was not found`);
+    return record;
+  }
+
+  private async storeInput(prefix: string, name: 'init' | 'mask', image: ProbedImage): Promise<string> {
+    const key = `${prefix}inputs/${name}.${image.format === 'jpeg' ? 'jpg' : image.format}`;
+    await this.holder.store.put(key, image.bytes, { contentType: image.contentType });
+    return key;
+  }
+
+  private async findIdempotent(userId: string, key: string, hash: string): Promise<GenerationView | null> {
+    const row = await this.prisma.generation.findUnique({
+      where: { userId_idempotencyKey: { userId, idempotencyKey: key } },
+      select: { id: true, requestHash: true, createdAt: true },
+    });
+    if (!row) return null;
+    if (Date.now() - row.createdAt.getTime() > IDEMPOTENCY_WINDOW_MS) {
+      // Expired: the key is free again (the old generation keeps everything else).
+      await this.prisma.generation.updateMany({
+        where: { id: row.id, idempotencyKey: key },
+        data: { idempotencyKey: null },
+      });
+      return null;
+    }
+    if (row.requestHash !== hash) throw new IdempotencyConflictError();
+    const record = await this.repository.find(row.id);
+    return record ? this.repository.view(record) : null;
+  }
+}
+
+function decodeBase64(text: string | undefined): Buffer | undefined {
+  return text === undefined ? undefined : Buffer.from(text, 'base64');
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
+
+function encodeCursor(record: GenerationRecord): string {
+  return Buffer.from(`${record.createdAt.toISOString()}|${record.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(at ?? '');
+  if (!id || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) {
+    throw new InvalidRequestError('query.cursor: is not a cursor this API returned');
+  }
+  return { createdAt, id };
+}

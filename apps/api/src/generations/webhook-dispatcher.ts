@@ -1,0 +1,98 @@
+import { createHmac } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Queue, Worker, type Job } from 'bullmq';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { GenerationRepository } from './generation.repository.js';
+
+export const WEBHOOK_QUEUE = 'webhooks';
+export const SIGNATURE_HEADER = 'Easel-Signature';
+
+/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`: receivers recompute it and reject old timestamps. */
+export function webhookSignature(secret: string, body: string, unixSeconds: number): string {
+  const mac = createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
+  return `t=${unixSeconds},v1=${mac}`;
+}
+
+interface WebhookJob {
+  generationId: string;
+}
+
+/**
+ * Delivers finished generations to their webhookUrl through a BullMQ queue of its own: retries with exponential
+ * backoff, never on the request path, so a receiver that is down delays nothing and loses nothing.
+ */
+@Injectable()
+export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
+  private readonly log = new Logger(WebhookDispatcher.name);
+  private queue!: Queue<WebhookJob>;
+  private worker!: Worker<WebhookJob>;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly repository: GenerationRepository,
+  ) {}
+
+  onModuleInit(): void {
+    const { redis, queue } = this.config;
+    this.queue = new Queue<WebhookJob>(WEBHOOK_QUEUE, {
+      connection: { url: redis.url, maxRetriesPerRequest: 1, enableOfflineQueue: false },
+      prefix: queue.prefix,
+    });
+    this.queue.on('error', () => undefined);
+    this.worker = new Worker<WebhookJob>(WEBHOOK_QUEUE, (job) => this.deliver(job), {
+      connection: { url: redis.url, maxRetriesPerRequest: null },
+      prefix: queue.prefix,
+      concurrency: 16,
+    });
+    this.worker.on('error', (err) => this.log.warn({ err }, 'webhook worker error'));
+    this.worker.on('failed', (job, err) =>
+      this.log.warn(
+        { generationId: job?.data.generationId, attempt: job?.attemptsMade, err: err.message },
+        'webhook delivery failed',
+      ),
+    );
+  }
+
+  async schedule(generationId: string): Promise<void> {
+    const { maxAttempts, backoffMs } = this.config.webhooks;
+    await this.queue.add(
+      'deliver',
+      { generationId },
+      {
+        jobId: `webhook-${generationId}`,
+        attempts: maxAttempts,
+        backoff: { type: 'exponential', delay: backoffMs },
+        removeOnComplete: { age: 24 * 3600 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      },
+    );
+  }
+
+  private async deliver(job: Job<WebhookJob>): Promise<void> {
+    const record = await this.repository.find(job.data.generationId);
+    if (!record?.webhookUrl) return;
+    const body = JSON.stringify(await this.repository.view(record));
+    const { secret, timeoutMs } = this.config.webhooks;
+    const response = await fetch(record.webhookUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Easel-Webhooks/1',
+        [SIGNATURE_HEADER]: webhookSignature(secret, body, Math.floor(Date.now() / 1000)),
+        'Easel-Delivery-Attempt': String(job.attemptsMade + 1),
+      },
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await response.body?.cancel();
+    if (response.status < 200 || response.status >= 300) {
+      throw new Error(`receiver answered ${response.status}`);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([this.worker?.close(), this.queue?.close()]);
+  }
+}
