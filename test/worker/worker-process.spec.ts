@@ -3,7 +3,7 @@
  * and the other takes the job over (BullMQ stalled-job handling, short lock and stall check here); SIGTERM lets
  * the running job finish, takes no new one, and exits 0.
  */
-import { ENGINE_REGISTRY_KEY, GenerationJobResult } from '@easel/contracts';
+import { ENGINE_REGISTRY_KEY, EngineRegistryEntry, GenerationJobResult } from '@easel/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestEnv,
@@ -94,5 +94,11 @@ describe('gpu worker processes', () => {
     await expect(worker.exited).resolves.toBe(0);
     expect(worker.output()).toContain('"timedOut":false');
     await expect(env.queue.getJobState(later.generationId)).resolves.toBe('waiting');
+    // No live worker serves the engine any more: the entry is gone, or expired if the SIGKILLed worker's heartbeat
+    // was still within its TTL when this one withdrew (the API lists only unexpired entries).
+    await waitFor(async () => {
+      const raw = await env.redis.hget(ENGINE_REGISTRY_KEY, env.engineId);
+      return raw === null || EngineRegistryEntry.parse(JSON.parse(raw)).expiresAt < Date.now();
+    }, 5000);
   }, 60_000);
 });

@@ -1,5 +1,6 @@
 import type { JobErrorCode } from '@easel/contracts';
 import { CanceledError, InvalidImageError, InvalidRequestError } from '@easel/diffusion';
+import { InvalidKeyError } from '@easel/storage';
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 import { InvalidPayloadError } from './to-generation-request.js';
@@ -32,6 +33,7 @@ export function classifyError(error: unknown): ClassifiedError {
   if (error instanceof z.ZodError) return unrecoverable('invalid_request', z.prettifyError(error));
   if (
     error instanceof InvalidPayloadError ||
+    error instanceof InvalidKeyError ||
     error instanceof InvalidRequestError ||
     error instanceof InvalidImageError
   )
