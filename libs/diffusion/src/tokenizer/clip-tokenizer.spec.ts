@@ -107,6 +107,17 @@ describe('ClipTokenizer from vocab.json + merges.txt (small vocabulary)', () => 
     ).toEqual(ids);
   });
 
+  it('accepts a BOM and Windows line ends', () => {
+    const vocab = readFileSync(path.join(dir, 'vocab.json'), 'utf8');
+    writeFileSync(path.join(dir, 'vocab-bom.json'), '\uFEFF' + vocab);
+    writeFileSync(path.join(dir, 'merges-crlf.txt'), '#version: 0.2\r\nc a\r\nca b</w>\r\na b</w>\r\n');
+    const tok = ClipTokenizer.fromFilesSync(
+      path.join(dir, 'vocab-bom.json'),
+      path.join(dir, 'merges-crlf.txt'),
+    );
+    expect(tok.tokenize('AB cab c')).toEqual([7, 9, 6]);
+  });
+
   it('rejects a vocabulary without special tokens', () => {
     writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ a: 0 }));
     expect(() =>

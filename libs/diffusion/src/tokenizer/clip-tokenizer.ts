@@ -21,7 +21,10 @@ const utf8 = new TextEncoder();
 
 /** Parse merges text: skips a leading `#version` header line, keeps at most CLIP's merge count. */
 export function parseMerges(text: string, skipFirstLine: boolean): [string, string][] {
-  const lines = text.trim().split('\n');
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split('\n');
   const body = skipFirstLine || lines[0]?.startsWith('#') ? lines.slice(1) : lines;
   const merges: [string, string][] = [];
   for (const line of body.slice(0, MAX_MERGES)) {
@@ -111,7 +114,7 @@ export class ClipTokenizer {
   private static fromStrings(vocabText: string, mergesText: string, source: string): ClipTokenizer {
     let vocab: unknown;
     try {
-      vocab = JSON.parse(vocabText);
+      vocab = JSON.parse(vocabText.replace(/^\uFEFF/, ''));
     } catch (err) {
       throw new TokenizerError(`${source}: not valid JSON (${(err as Error).message})`);
     }
