@@ -80,6 +80,22 @@ describe('gpu worker (in process)', () => {
     expect(progress.map((p) => p.step)).toEqual([...progress.map((p) => p.step)].sort((a, b) => a - b));
   });
 
+  it('sends a small latent preview with progress when the payload asks for one', async () => {
+    const data = payload(env, { preview: true, width: 128, height: 128 });
+    const previews: string[] = [];
+    const onProgress = ({ jobId, data: p }: { jobId: string; data: unknown }): void => {
+      const progress = GenerationJobProgress.parse(p);
+      if (jobId === data.generationId && progress.preview) previews.push(progress.preview);
+    };
+    env.events.on('progress', onProgress);
+    const job = await enqueue(env, data, data.generationId);
+    await job.waitUntilFinished(env.events, 30_000);
+    env.events.off('progress', onProgress);
+    expect(previews.length).toBeGreaterThan(0);
+    const meta = await sharp(Buffer.from(previews[0], 'base64')).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['png', 16, 16]);
+  });
+
   it('gives the same bytes for the same seed (a retry on another worker is identical)', async () => {
     const a = payload(env, { seed: 1234 });
     const b = payload(env, { seed: 1234 });
@@ -194,13 +210,13 @@ describe('gpu worker (in process)', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ok', checks: { engines: true, redis: true } });
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toMatch(new RegExp(`easel_worker_jobs_completed_total\\{engine="${env.engineId}"\\} 5`));
+    expect(metrics).toMatch(new RegExp(`easel_worker_jobs_completed_total\\{engine="${env.engineId}"\\} 6`));
     expect(metrics).toContain(`easel_worker_jobs_failed_total{engine="${env.engineId}",code="canceled"} 2`);
     expect(metrics).toContain(
       `easel_worker_jobs_failed_total{engine="${env.engineId}",code="invalid_request"} 2`,
     );
     expect(metrics).toMatch(
-      new RegExp(`easel_worker_pipeline_seconds_count\\{engine="${env.engineId}"\\} 5`),
+      new RegExp(`easel_worker_pipeline_seconds_count\\{engine="${env.engineId}"\\} 6`),
     );
     expect(metrics).toMatch(/easel_worker_busy\{worker="[^"]+"\} 0/);
   });
