@@ -1,3 +1,4 @@
+import fastifyMultipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -53,6 +54,8 @@ export async function createApp(
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
+  // Multipart (Stability v1 image routes read request.parts()): two image files, bounded like JSON bodies.
+  await app.register(fastifyMultipart, { limits: { fileSize: 10 * 1_048_576, files: 2, fields: 200, parts: 202 } });
   app.enableShutdownHooks();
   serveOpenApi(app);
   return app;

@@ -11,7 +11,7 @@ export class StabilityBadRequestError extends DomainError {
   }
 }
 
-/** The v1 message for an unknown engine, word for word as Stability's spec gives it. */
-export function engineNotFoundMessage(engineId: string): string {
-  return `The specified engine (ID ${engineId}) was not found.`;
+/** 500 `server_error`: the generation failed (and was refunded) or did not finish in time. */
+export class StabilityServerError extends DomainError {
+  readonly code = 'server_error';
 }
