@@ -14,6 +14,7 @@ import { HealthModule } from './health/health.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { PricingModule } from './pricing/pricing.module.js';
 import { RedisModule } from './redis/redis.module.js';
+import { StabilityModule } from './stability/stability.module.js';
 import { UsersModule } from './users/users.module.js';
 
 export interface AppModuleOptions {
@@ -38,6 +39,7 @@ export class AppModule {
         PricingModule,
         HealthModule,
         GenerationsModule,
+        StabilityModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllErrorsFilter }],
     };
