@@ -2,6 +2,8 @@
  * The whole generation path for tests: the real API in-process (PostgreSQL, Redis), a real GPU worker in-process
  * on a generated test model (unique engine id per file), both on one fs object store in a temp dir.
  */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { pino } from 'pino';
 import sharp from 'sharp';
 import { loadConfig } from '../../apps/gpu-worker/src/config.js';
@@ -24,10 +26,23 @@ export interface GenerationsHarness {
   close(): Promise<void>;
 }
 
+/** The test engine's descriptor: small defaults; maxPixels below maxSize² so "too many pixels" is reachable. */
+export const TEST_ENGINE = {
+  nativeWidth: 64,
+  nativeHeight: 64,
+  defaultSteps: 4,
+  maxSize: 512,
+  maxPixels: 512 * 384,
+};
+
 export async function startGenerationsHarness(
   apiEnv: Record<string, string> = {},
 ): Promise<GenerationsHarness> {
   const env = await createTestEnv();
+  await writeFile(
+    path.join(env.modelDir, 'easel.json'),
+    JSON.stringify({ name: 'Test model', ...TEST_ENGINE }),
+  );
   const worker = new GpuWorker(
     loadConfig(env.workerEnv({ WORKER_ID: `gen-test-${env.engineId}`, WORKER_WARMUP: 'false' })),
     pino({ level: 'silent' }),
