@@ -74,7 +74,7 @@ export async function createTestEnv(): Promise<TestEnv> {
       HEALTH_HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       INTRA_OP_THREADS: '1',
-      WORKER_LOCK_DURATION_MS: '2000',
+      WORKER_LOCK_DURATION_MS: '3000',
       WORKER_STALLED_INTERVAL_MS: '1000',
       REGISTRY_HEARTBEAT_MS: '500',
       REGISTRY_TTL_MS: '3000',

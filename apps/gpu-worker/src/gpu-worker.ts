@@ -36,7 +36,14 @@ export class GpuWorker {
   ) {
     this.commands = new Redis(config.redisUrl, { lazyConnect: true });
     this.queueConnection = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
-    this.cancels = new CancelListener(this.commands.duplicate(), this.commands);
+    const subscriber = this.commands.duplicate();
+    for (const [name, connection] of Object.entries({
+      commands: this.commands,
+      queue: this.queueConnection,
+      subscriber,
+    }))
+      connection.on('error', (err: Error) => log.warn({ err, connection: name }, 'redis connection error'));
+    this.cancels = new CancelListener(subscriber, this.commands);
     this.store = createObjectStore(config.storage);
     this.health = new HealthServer({
       accepting: () => this.accepting,
