@@ -68,17 +68,17 @@ describe('native generations API', () => {
     });
     expect(done.timings?.pipelineMs).toBeGreaterThan(0);
     expect(done.timings?.totalMs).toBeGreaterThanOrEqual(done.timings?.queueMs ?? 0);
-    const file = await download(h.api.url, done.artifacts[0]!.url);
+    const file = await download(h.api.url, done.artifacts[0].url);
     expect(file.status).toBe(200);
     expect(file.type).toBe('image/png');
     expect(await pngSize(file.bytes)).toEqual(['png', 64, 128]);
     // A tampered signature is refused.
-    const forged = await download(h.api.url, done.artifacts[0]!.url.replace(/sig=./, 'sig=A'));
+    const forged = await download(h.api.url, done.artifacts[0].url.replace(/sig=./, 'sig=A'));
     expect(forged.status).toBe(403);
 
     const second = await submit({ width: 64, height: 128, seed: 1234 });
     const again = await finished(h.api.url, token, second.body.id);
-    const bytes = (await download(h.api.url, again.artifacts[0]!.url)).bytes;
+    const bytes = (await download(h.api.url, again.artifacts[0].url)).bytes;
     expect(bytes.equals(file.bytes)).toBe(true);
     expect(await balance(h.api.url, token)).toBe(before - 2 * price);
   });
@@ -88,11 +88,7 @@ describe('native generations API', () => {
     expect(reply.status).toBe(202);
     const done = await finished(h.api.url, token, reply.body.id);
     expect(done.status).toBe('succeeded');
-    expect(await pngSize((await download(h.api.url, done.artifacts[0]!.url)).bytes)).toEqual([
-      'png',
-      128,
-      64,
-    ]);
+    expect(await pngSize((await download(h.api.url, done.artifacts[0].url)).bytes)).toEqual(['png', 128, 64]);
   });
 
   it('inpaints with a mask and outpaints to a larger size', async () => {
@@ -116,8 +112,8 @@ describe('native generations API', () => {
       finished(h.api.url, token, outpaint.body.id),
     ]);
     expect([a.status, b.status]).toEqual(['succeeded', 'succeeded']);
-    expect(await pngSize((await download(h.api.url, a.artifacts[0]!.url)).bytes)).toEqual(['png', 64, 64]);
-    expect(await pngSize((await download(h.api.url, b.artifacts[0]!.url)).bytes)).toEqual(['png', 128, 128]);
+    expect(await pngSize((await download(h.api.url, a.artifacts[0].url)).bytes)).toEqual(['png', 64, 64]);
+    expect(await pngSize((await download(h.api.url, b.artifacts[0].url)).bytes)).toEqual(['png', 128, 128]);
   });
 
   it('interpolates N frames and an animation, charged per frame', async () => {
@@ -143,7 +139,7 @@ describe('native generations API', () => {
     expect(events[0]).toBe('queued');
     expect(events).toContain('started');
     expect(events.at(-1)).toBe('succeeded');
-    const last = JSON.parse(/data: (.*)\n\n$/.exec(text)![1]!) as GenerationBody;
+    const last = JSON.parse(/data: (.*)\n\n$/.exec(text)![1]) as GenerationBody;
     expect(last.artifacts).toHaveLength(1);
   });
 
@@ -173,8 +169,8 @@ describe('native generations API', () => {
     const ids = [...page1.body.data, ...page2.body.data].map((g) => g.id);
     expect(new Set(ids).size).toBe(4);
 
-    const target = page1.body.data[0]!;
-    const url = target.artifacts[0]!.url;
+    const target = page1.body.data[0];
+    const url = target.artifacts[0].url;
     expect((await download(h.api.url, url)).status).toBe(200);
     const credits = await balance(h.api.url, token);
     const removed = await call(h.api.url, 'DELETE', `/api/generations/${target.id}`, { token });
@@ -219,7 +215,7 @@ describe('native generations API', () => {
       const deadline = Date.now() + 30_000;
       while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       expect(received).toHaveLength(1);
-      const { body, signature } = received[0]!;
+      const { body, signature } = received[0];
       expect(JSON.parse(body)).toMatchObject({ id: reply.body.id, status: 'succeeded' });
       const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(signature) ?? [];
       const expected = createHmac('sha256', h.api.config.webhooks.secret)

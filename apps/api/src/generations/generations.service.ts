@@ -110,7 +110,7 @@ export class GenerationsService {
               userId,
               engine: engine.id,
               mode: payload.mode,
-              params: payload as unknown as Prisma.InputJsonValue,
+              params: payload,
               cost,
               idempotencyKey: inputs.idempotencyKey ?? null,
               requestHash: hash,
@@ -233,11 +233,8 @@ export class GenerationsService {
 
   /** Removes the generation's images (and inputs) from storage; an unfinished one is canceled first. */
   async deleteImages(principal: Principal, id: string): Promise<void> {
-    let record = await this.owned(principal, id);
-    if (!isFinished(record.status)) {
-      await this.cancel(principal, id);
-      record = await this.owned(principal, id);
-    }
+    const record = await this.owned(principal, id);
+    if (!isFinished(record.status)) await this.cancel(principal, id);
     await this.holder.store.deletePrefix(`generations/${id}/`);
     await this.prisma.$transaction([
       this.prisma.artifact.deleteMany({ where: { generationId: id } }),
