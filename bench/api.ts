@@ -102,7 +102,35 @@ function runLedgerBench(): Promise<void> {
   });
 }
 
+// The same-run calibration: a bare Fastify server answering a constant, so a loaded machine shows as such.
+const BARE_FASTIFY = `
+import Fastify from 'fastify';
+const app = Fastify({ logger: false });
+app.get('/', async () => ({ credits: 200 }));
+await app.listen({ port: Number(process.argv[1]), host: '127.0.0.1' });
+console.log('ready');
+`;
+
+async function bareFastifyBaseline(): Promise<AutocannonResult> {
+  const bare = spawn(process.execPath, ['--input-type=module', '-e', BARE_FASTIFY, String(port + 1)], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      bare.stdout.once('data', () => resolve());
+      bare.once('exit', (code) => reject(new Error(`bare Fastify exited with ${code}`)));
+    });
+    const target = [`http://127.0.0.1:${port + 1}/`];
+    await autocannon(['-c', String(connections), '-d', '2', ...target]);
+    return await autocannon(['-c', String(connections), '-d', String(seconds), ...target]);
+  } finally {
+    bare.kill('SIGTERM');
+  }
+}
+
 async function main(): Promise<void> {
+  const baseline = await bareFastifyBaseline();
   const { child, logFile } = startApi();
   let userId: string | undefined;
   try {
@@ -128,11 +156,16 @@ async function main(): Promise<void> {
       `latency ms   avg ${latency.average.toFixed(2)}  p50 ${latency.p50}  p97.5 ${latency.p97_5}  p99 ${latency.p99}  max ${latency.max}`,
     );
     console.log(`non-2xx      ${result.non2xx}   errors ${result.errors}   timeouts ${result.timeouts}`);
-    // On a shared machine req/s depends on what else runs; CPU time per request does not (much).
+    // Both req/s and CPU per request depend on what else runs on the machine: the bare-Fastify line calibrates.
     const cpuPerRequestUs = (cpuSeconds / requests.total) * 1e6;
     console.log(
       `API CPU      ${cpuPerRequestUs.toFixed(0)} µs per request (${cpuSeconds.toFixed(1)} s CPU over the run) → ` +
         `${(1e6 / cpuPerRequestUs).toFixed(0)} req/s per fully available core`,
+    );
+    const ratio = requests.average / baseline.requests.average;
+    console.log(
+      `baseline     bare Fastify, same run and settings: ${baseline.requests.average.toFixed(0)} req/s ` +
+        `(Easel = ${(100 * ratio).toFixed(0)}% of it)`,
     );
     console.log(
       `machine      ${cpus().length} cores, load average ${loadavg()

@@ -9,6 +9,7 @@ import { ApiKeysRepository, type ApiKeyRow } from './api-keys.repository.js';
 
 // lastUsedAt is informative; one write a minute per key (per replica) keeps the hot path read-only.
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
+const MAX_TRACKED_KEYS = 100_000;
 
 @Injectable()
 export class ApiKeysService {
@@ -68,6 +69,7 @@ export class ApiKeysService {
     const now = Date.now();
     const last = this.lastUsedWrites.get(id);
     if (last !== undefined && now - last < LAST_USED_WRITE_INTERVAL_MS) return;
+    if (this.lastUsedWrites.size >= MAX_TRACKED_KEYS) this.lastUsedWrites.clear();
     this.lastUsedWrites.set(id, now);
     this.keys.touchLastUsed(id, new Date(now)).catch((error: unknown) => {
       this.logger.warn({ err: error, apiKeyId: id }, 'could not record API key use');
