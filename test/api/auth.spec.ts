@@ -108,4 +108,18 @@ describe('access tokens', () => {
       'unauthorized',
     );
   });
+
+  it('expire: a token past its lifetime gets 401', async () => {
+    // Same secret as `t`: passport's strategy registry is process-global, so apps in one process must agree.
+    const shortLived = await startTestApp({ JWT_TTL_SECONDS: '1', JWT_SECRET: t.config.jwt.secret });
+    try {
+      const u = await signUp(shortLived.url);
+      created.push(u.id);
+      expect((await call(shortLived.url, 'GET', '/api/me', { token: u.token })).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 2_100));
+      expectErrorShape(await call(shortLived.url, 'GET', '/api/me', { token: u.token }), 401, 'unauthorized');
+    } finally {
+      await shortLived.close();
+    }
+  });
 });
