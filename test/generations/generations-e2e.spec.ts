@@ -227,3 +227,38 @@ describe('native generations API', () => {
     }
   });
 });
+
+describe('multipart', () => {
+  it('takes image inputs as file parts, with the same validation as JSON', async () => {
+    const form = new FormData();
+    form.set('engine', h.engine);
+    form.set('mode', 'outpaint');
+    form.set('prompt', 'a wider view');
+    form.set('steps', '3');
+    form.set('width', '64');
+    form.set('height', '64');
+    form.set('outpaint', JSON.stringify({ right: 64 }));
+    form.set(
+      'initImage',
+      new Blob([Buffer.from(await solidPng(64, 64), 'base64')], { type: 'image/png' }),
+      'in.png',
+    );
+    const post = (body: FormData) =>
+      fetch(`${h.api.url}/api/generations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body,
+      });
+    const reply = await post(form);
+    expect(reply.status).toBe(202);
+    const { id } = (await reply.json()) as { id: string };
+    const done = await finished(h.api.url, token, id);
+    expect(done.status).toBe('succeeded');
+    expect(await pngSize((await download(h.api.url, done.artifacts[0].url)).bytes)).toEqual(['png', 128, 64]);
+
+    form.set('width', '100');
+    const bad = await post(form);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toMatch(/body\.width/);
+  });
+});

@@ -1,20 +1,15 @@
 import { CreatedGeneration, CreateGenerationRequest, Generation, GenerationList } from '@easel/contracts';
-import { Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Auth, CurrentPrincipal } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import {
-  ApiErrors,
-  ApiZodResponse,
-  ValidBody,
-  ValidParam,
-  ValidQuery,
-} from '../common/validated.decorators.js';
-import { Inject } from '@nestjs/common';
+import { ApiErrors, ApiZodResponse, ValidParam, ValidQuery } from '../common/validated.decorators.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import { openApiSchema } from '../openapi/zod-schemas.js';
+import { readGenerationForm } from './generation-form.js';
 import { streamGenerationEvents } from './generation-sse.js';
 import { GenerationEvents } from './generation-events.js';
 import { GenerationsService, type GenerationView } from './generations.service.js';
@@ -71,18 +66,23 @@ export class GenerationsController {
     required: false,
     description: 'wait=N: hold up to N s and return the finished generation',
   })
+  @ApiConsumes('application/json', 'multipart/form-data')
+  @ApiBody({ schema: openApiSchema(CreateGenerationRequest) })
   @ApiZodResponse(202, CreatedGeneration, 'Queued')
   @ApiZodResponse(200, Generation, 'Finished within Prefer: wait=N')
   @ApiErrors(400, 402, 404, 409, 413, 503)
   async create(
     @CurrentPrincipal() principal: Principal,
-    @ValidBody(CreateGenerationRequest) body: CreateGenerationRequest,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CreatedGeneration | Generation> {
     const key = singleHeader(request.headers['idempotency-key']);
-    const view = await this.generations.create(principal, body, {
-      ...(key !== undefined && { idempotencyKey: checkIdempotencyKey(key) }),
+    const idempotencyKey = key === undefined ? undefined : checkIdempotencyKey(key);
+    const form = await readGenerationForm(request);
+    const view = await this.generations.create(principal, form.request, {
+      ...(idempotencyKey !== undefined && { idempotencyKey }),
+      ...(form.initImage && { initImage: form.initImage }),
+      ...(form.mask && { mask: form.mask }),
     });
     const wait = preferWait(request.headers.prefer, this.config.generations.maxWaitSeconds);
     if (wait === undefined) return created(view);
