@@ -45,7 +45,7 @@ describe('loadConfig', () => {
     [{ ...base, REDIS_URL: 'http://x' }, /REDIS_URL/],
     [{ ...base, WORKER_CONCURRENCY: 'two' }, /WORKER_CONCURRENCY/],
     [{ ...base, FALLBACK_TO_CPU: 'maybe' }, /FALLBACK_TO_CPU: must be true or false/],
-    [{ ...base, WORKER_BATCH: '4' }, /WORKER_BATCH: only 1 is supported/],
+    [{ ...base, WORKER_BATCH: '17' }, /WORKER_BATCH: Too big/],
     [{ ...base, LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ ...base, STORAGE_DRIVER: 's3' }, /STORAGE_S3_BUCKET/],
     [{ ...base, REGISTRY_HEARTBEAT_MS: '5000', REGISTRY_TTL_MS: '4000' }, /REGISTRY_TTL_MS/],

@@ -56,10 +56,10 @@ const EnvSchema = z.object({
   INTRA_OP_THREADS: int(1).optional(),
   INTER_OP_THREADS: int(1).optional(),
   WORKER_CONCURRENCY: int(1).max(64).default(1),
-  /** Cross-job UNet batching measured no faster on CPU (bench/worker-batch.ts), so only 1 is accepted for now. */
-  WORKER_BATCH: int(1)
-    .max(1, 'only 1 is supported: batching measured no faster here (bench/worker-batch.ts)')
-    .default(1),
+  /** Up to this many compatible text-to-image jobs run as one UNet batch (bench/worker-batch.ts measures it). */
+  WORKER_BATCH: int(1).max(16).default(1),
+  /** With WORKER_BATCH > 1: how long a batch waits for more compatible jobs before it starts. */
+  WORKER_BATCH_WAIT_MS: int(0).max(1000).default(10),
   WORKER_ID: z
     .string()
     .regex(/^[\w.@-]{1,128}$/)
@@ -94,6 +94,7 @@ export interface WorkerConfig {
   interOpNumThreads?: number;
   concurrency: number;
   batch: number;
+  batchWaitMs: number;
   workerId: string;
   health: { host: string; port: number };
   shutdownTimeoutMs: number;
@@ -142,6 +143,7 @@ export function loadConfig(env: Env): WorkerConfig {
     interOpNumThreads: e.INTER_OP_THREADS,
     concurrency: e.WORKER_CONCURRENCY,
     batch: e.WORKER_BATCH,
+    batchWaitMs: e.WORKER_BATCH_WAIT_MS,
     workerId: e.WORKER_ID,
     health: { host: e.HEALTH_HOST, port: e.HEALTH_PORT },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -8,6 +8,7 @@ import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { WorkerConfig } from './config.js';
+import { BatchRunner } from './batching/batch-runner.js';
 import { loadEngine, type LoadedEngine } from './engines/engine-loader.js';
 import { EngineRegistry } from './engines/engine-registry.js';
 import { HealthServer } from './health/health-server.js';
@@ -81,8 +82,16 @@ export class GpuWorker {
     if (this.stopping) return;
     await this.cancels.start();
 
+    const batchers = new Map<string, BatchRunner>();
+    if (config.batch > 1) {
+      for (const [id, { pipeline, modelName }] of this.engines) {
+        const onBatch = (size: number): void => this.metrics.unetBatch(id, size);
+        batchers.set(id, new BatchRunner(pipeline, modelName, config.batch, config.batchWaitMs, onBatch));
+      }
+    }
     const processor = new GenerationProcessor({
       engines: this.engines,
+      batchers,
       store: this.store,
       cancels: this.cancels,
       metrics: this.metrics,
@@ -96,7 +105,8 @@ export class GpuWorker {
         {
           connection: this.queueConnection,
           prefix: config.queuePrefix,
-          concurrency: config.concurrency,
+          // A batch needs its jobs active together: the worker holds up to WORKER_BATCH of them.
+          concurrency: Math.max(config.concurrency, config.batch),
           lockDuration: config.lockDurationMs,
           stalledInterval: config.stalledIntervalMs,
           maxStalledCount: config.maxStalledCount,

@@ -15,6 +15,8 @@ const EngineFile = EngineDescriptor.omit({ id: true }).partial();
 export interface LoadedEngine {
   descriptor: EngineDescriptor;
   pipeline: StableDiffusionPipeline;
+  /** The model name the pipeline writes into PNG parameters; batched runs write the same. */
+  modelName: string;
 }
 
 export class EngineLoadError extends Error {
@@ -27,10 +29,11 @@ export async function loadEngine(
   options: ModelLoadOptions,
 ): Promise<LoadedEngine> {
   const overrides = await readEngineFile(modelDir);
+  const modelName = overrides.name ?? id;
   const native = { width: overrides.nativeWidth ?? 512, height: overrides.nativeHeight ?? 512 };
   const pipeline = await StableDiffusionPipeline.fromModelDir(modelDir, {
     ...options,
-    modelName: overrides.name ?? id,
+    modelName,
     limits: {
       defaultWidth: native.width,
       defaultHeight: native.height,
@@ -66,7 +69,7 @@ export async function loadEngine(
     defaultCfgScale: limits.defaultCfgScale ?? DEFAULT_LIMITS.defaultCfgScale,
     ...overrides,
   });
-  return { descriptor, pipeline };
+  return { descriptor, pipeline, modelName };
 }
 
 async function readEngineFile(modelDir: string): Promise<z.infer<typeof EngineFile>> {

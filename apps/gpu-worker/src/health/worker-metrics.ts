@@ -13,6 +13,8 @@ export class WorkerMetrics {
   private readonly completed = new Map<string, number>();
   private readonly failed = new Map<string, number>();
   private readonly images = new Map<string, number>();
+  private readonly batches = new Map<string, number>();
+  private readonly batchedJobs = new Map<string, number>();
   private readonly pipeline = new Map<string, Histogram>();
   private busy = 0;
 
@@ -35,6 +37,12 @@ export class WorkerMetrics {
 
   failedJob(engine: string, code: JobErrorCode): void {
     increment(this.failed, label({ engine, code }));
+  }
+
+  /** A cross-job UNet batch of `size` jobs started (WORKER_BATCH > 1). */
+  unetBatch(engine: string, size: number): void {
+    increment(this.batches, label({ engine }));
+    increment(this.batchedJobs, label({ engine }), size);
   }
 
   pipelineSeconds(engine: string, seconds: number): void {
@@ -62,6 +70,12 @@ export class WorkerMetrics {
       this.failed,
     );
     counter('easel_worker_images_total', 'Images generated.', this.images);
+    counter(
+      'easel_worker_unet_batches_total',
+      'Cross-job UNet batches run (WORKER_BATCH > 1).',
+      this.batches,
+    );
+    counter('easel_worker_unet_batch_jobs_total', 'Jobs run in cross-job UNet batches.', this.batchedJobs);
     lines.push(
       '# HELP easel_worker_pipeline_seconds Time in the diffusion pipeline per job.',
       '# TYPE easel_worker_pipeline_seconds histogram',

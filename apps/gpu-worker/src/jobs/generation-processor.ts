@@ -9,11 +9,12 @@ import {
   type GenerationJobResult,
   type JobArtifact,
 } from '@easel/contracts';
-import type { GenerationResult } from '@easel/diffusion';
+import { checkSize, InvalidRequestError, resolveSampler, type GenerationResult } from '@easel/diffusion';
 import type { ObjectStore } from '@easel/storage';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { BatchRunner } from '../batching/batch-runner.js';
 import type { LoadedEngine } from '../engines/engine-loader.js';
 import type { WorkerMetrics } from '../health/worker-metrics.js';
 import type { CancelListener } from './cancel-listener.js';
@@ -25,6 +26,8 @@ export type GenerationJob = Job<unknown, GenerationJobResult>;
 
 export interface ProcessorDeps {
   engines: ReadonlyMap<string, LoadedEngine>;
+  /** Engine id → its batch runner, when WORKER_BATCH > 1. */
+  batchers: ReadonlyMap<string, BatchRunner>;
   store: ObjectStore;
   cancels: CancelListener;
   metrics: WorkerMetrics;
@@ -86,12 +89,30 @@ export class GenerationProcessor {
         'generation started',
       );
       const t0 = performance.now();
-      let result: GenerationResult;
+      let result: Pick<GenerationResult, 'images' | 'animation'>;
+      const batcher = this.deps.batchers.get(engineId);
       try {
-        result = await engine.pipeline.run(request, {
-          onProgress: progress.onProgress,
-          signal: controller.signal,
-        });
+        if (batcher && batchable(payload)) {
+          checkBatchable(engine, payload);
+          const { width, height, steps, sampler, cfgScale } = payload;
+          const image = await batcher.submit(
+            { width, height, steps, sampler, cfgScale },
+            {
+              prompt: payload.prompt,
+              negativePrompt: payload.negativePrompt ?? '',
+              seed: payload.seed,
+              signal: controller.signal,
+              onProgress: (step, totalSteps) =>
+                progress.onProgress({ step, totalSteps, elapsedMs: performance.now() - t0 }),
+            },
+          );
+          result = { images: [image] };
+        } else {
+          result = await engine.pipeline.run(request, {
+            onProgress: progress.onProgress,
+            signal: controller.signal,
+          });
+        }
       } finally {
         await progress.flush();
       }
@@ -132,7 +153,7 @@ export class GenerationProcessor {
 
   private async upload(
     payload: GenerationJobPayload,
-    result: GenerationResult,
+    result: Pick<GenerationResult, 'images' | 'animation'>,
   ): Promise<Pick<GenerationJobResult, 'artifacts' | 'animation'>> {
     const { store } = this.deps;
     const artifacts = await Promise.all(
@@ -167,4 +188,19 @@ export class GenerationProcessor {
     };
     return { artifacts, animation };
   }
+}
+
+/** Jobs a batch can take: one text-to-image sample without previews; the rest run through pipeline.run. */
+function batchable(p: GenerationJobPayload): boolean {
+  return p.mode === 'text-to-image' && p.samples === 1 && !p.preview;
+}
+
+/** The checks pipeline.run would make on these fields, so a batched job fails as it would alone. */
+function checkBatchable({ pipeline }: LoadedEngine, p: GenerationJobPayload): void {
+  const { limits } = pipeline;
+  checkSize(p.width, p.height, limits, pipeline.model.vaeScaleFactor);
+  if (p.steps > limits.maxSteps) throw new InvalidRequestError('steps', `must be at most ${limits.maxSteps}`);
+  if (p.cfgScale < 0 || p.cfgScale > 35)
+    throw new InvalidRequestError('cfg_scale', 'must be between 0 and 35');
+  resolveSampler(p.sampler);
 }
