@@ -1,14 +1,14 @@
 /**
- * npm run bench:worker-batch — would a worker gain from running N compatible jobs as one UNet batch?
- * Compares, on the generated test model, N separate runs of one image (what WORKER_BATCH=1 does) with one run of
- * N samples, which the pipeline denoises as one UNet batch (maxBatch = N). The batched run is the best case for
- * cross-job batching: same size, steps, sampler and cfg, one prompt encoding instead of N. Prints images/s.
+ * npm run bench:worker-batch — does a worker gain from running N compatible jobs as one UNet batch?
+ * On the generated test model, N jobs with different prompts and seeds: N separate pipeline runs (WORKER_BATCH=1)
+ * vs the worker's cross-job batch (runTextToImageBatch, WORKER_BATCH=N). Prints images/s for both.
  *   BENCH_MODEL=tiny|bench BENCH_SIZE=256 BENCH_STEPS=20 BENCH_N=4 BENCH_ROUNDS=3
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { StableDiffusionPipeline, writeTestModel, type GenerationRequest } from '@easel/diffusion';
+import { runTextToImageBatch } from '../apps/gpu-worker/src/batching/text-to-image-batch.js';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const MODEL = process.env.BENCH_MODEL === 'tiny' ? 'tiny' : 'bench';
@@ -20,17 +20,12 @@ const ROUNDS = env('BENCH_ROUNDS', 3);
 const dir = await mkdtemp(path.join(tmpdir(), 'easel-bench-batch-'));
 try {
   await writeTestModel(dir, { size: MODEL });
-  const pipeline = await StableDiffusionPipeline.fromModelDir(dir, { limits: { maxBatch: N } });
-  const base: GenerationRequest = {
-    prompt: 'a lighthouse at dusk',
-    negativePrompt: 'blurry',
-    width: SIZE,
-    height: SIZE,
-    steps: STEPS,
-    cfgScale: 7,
-    sampler: 'euler',
-  };
-  await pipeline.run({ ...base, steps: 2, seed: 1 }); // warm-up
+  const pipeline = await StableDiffusionPipeline.fromModelDir(dir, { modelName: 'bench' });
+  const shape = { width: SIZE, height: SIZE, steps: STEPS, cfgScale: 7, sampler: 'euler' };
+  const base: GenerationRequest = { ...shape, negativePrompt: 'blurry' };
+  const prompts = Array.from({ length: N }, (_, i) => `a lighthouse at dusk, number ${i}`);
+  const signal = new AbortController().signal;
+  await pipeline.run({ ...base, prompt: 'warm-up', steps: 2, seed: 1 });
 
   const rates = { sequential: [] as number[], batched: [] as number[] };
   for (let round = 0; round < ROUNDS; round++) {
@@ -40,9 +35,16 @@ try {
     for (const kind of order) {
       const t0 = performance.now();
       if (kind === 'sequential') {
-        for (let i = 0; i < N; i++) await pipeline.run({ ...base, seed: 100 + i, samples: 1 });
+        for (let i = 0; i < N; i++) await pipeline.run({ ...base, prompt: prompts[i], seed: 100 + i });
       } else {
-        await pipeline.run({ ...base, seed: 100, samples: N });
+        const jobs = prompts.map((prompt, i) => ({
+          prompt,
+          negativePrompt: 'blurry',
+          seed: 100 + i,
+          signal,
+          onProgress: () => undefined,
+        }));
+        await runTextToImageBatch(pipeline, 'bench', shape, jobs);
       }
       rates[kind].push(N / ((performance.now() - t0) / 1000));
     }
@@ -53,10 +55,10 @@ try {
   const bat = median(rates.batched);
   console.log(`model=${MODEL} ${SIZE}x${SIZE} steps=${STEPS} cfg=7 N=${N} rounds=${ROUNDS}`);
   console.log(
-    `batch 1 (N separate runs): ${seq.toFixed(2)} images/s  [${rates.sequential.map((r) => r.toFixed(2)).join(', ')}]`,
+    `batch 1 (N separate jobs): ${seq.toFixed(2)} images/s  [${rates.sequential.map((r) => r.toFixed(2)).join(', ')}]`,
   );
   console.log(
-    `batch ${N} (one UNet batch): ${bat.toFixed(2)} images/s  [${rates.batched.map((r) => r.toFixed(2)).join(', ')}]`,
+    `batch ${N} (one cross-job UNet batch): ${bat.toFixed(2)} images/s  [${rates.batched.map((r) => r.toFixed(2)).join(', ')}]`,
   );
   console.log(`speed-up: ${(bat / seq).toFixed(2)}x`);
 } finally {
