@@ -1,19 +1,31 @@
-import { migrateDatabase } from './database/index.js';
+import cluster from 'node:cluster';
+import { runClusterPrimary } from './cluster-primary.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { createApp } from './create-app.js';
+import { migrateDatabase } from './database/index.js';
 import { ensureDemoAccount, printDemoBanner } from './demo/demo-account.js';
+
+const log = (message: string): void => console.error(message);
 
 async function main(): Promise<void> {
   // The one place that reads process.env.
   const config = loadConfig(process.env);
-  if (config.database.autoMigrate) {
-    await migrateDatabase(config.database.url, { log: (message) => console.error(`[migrate] ${message}`) });
+  const clustered = config.http.workers > 1;
+  if (config.database.autoMigrate && !cluster.isWorker) {
+    await migrateDatabase(config.database.url, { log: (message) => log(`[migrate] ${message}`) });
   }
+  if (clustered && cluster.isPrimary) {
+    runClusterPrimary(config.http.workers, log);
+    return;
+  }
+
   const app = await createApp(config);
   await app.listen({ port: config.http.port, host: config.http.host });
   const url = publicUrl(config.http.host, (app.getHttpServer().address() as { port: number }).port);
+  // In a cluster, the first worker speaks for all.
+  if (clustered && cluster.worker?.id !== 1) return;
   if (config.demoAccount) printDemoBanner(url, await ensureDemoAccount(app, config));
-  else console.error(`Easel API listening on ${url}`);
+  else log(`Easel API listening on ${url}${clustered ? ` (${config.http.workers} workers)` : ''}`);
 }
 
 function publicUrl(host: string, port: number): string {
@@ -22,7 +34,10 @@ function publicUrl(host: string, port: number): string {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) console.error(error.message);
-  else console.error('Easel API failed to start:', error);
+  if (error instanceof ConfigError) log(error.message);
+  else
+    log(
+      `Easel API failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
   process.exit(1);
 });

@@ -7,7 +7,7 @@ import { EnvSchema } from './config.schema.js';
 /** The typed configuration the whole API reads; built once at start by `loadConfig`. */
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
-  http: { port: number; host: string; bodyLimitBytes: number; trustProxy: boolean };
+  http: { port: number; host: string; bodyLimitBytes: number; trustProxy: boolean; workers: number };
   database: { url: string; autoMigrate: boolean };
   redis: { url: string; keyPrefix: string };
   dataDir: string;
@@ -66,7 +66,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
   return {
     env: e.NODE_ENV,
-    http: { port: e.PORT, host: e.HOST, bodyLimitBytes: e.BODY_LIMIT_BYTES, trustProxy: e.TRUST_PROXY },
+    http: {
+      port: e.PORT,
+      host: e.HOST,
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      trustProxy: e.TRUST_PROXY,
+      workers: e.API_WORKERS,
+    },
     database: { url: e.DATABASE_URL, autoMigrate: e.DB_AUTO_MIGRATE },
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
     dataDir,
