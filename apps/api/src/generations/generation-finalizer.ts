@@ -10,6 +10,7 @@ import { GenerationEvents } from './generation-events.js';
 import { GenerationSettlement, type Outcome } from './generation-settlement.js';
 
 const SWEEP_BATCH = 200;
+const MAX_TRACKED_RUNNING = 10_000;
 
 /** `<code>: detail` as the worker reports failures (JOB_ERROR_CODES); stalls and others become pipeline errors. */
 export function failureOutcome(reason: string | undefined): Outcome {
@@ -32,6 +33,8 @@ export class GenerationFinalizer implements OnModuleInit, OnApplicationShutdown 
   private readonly log = new Logger(GenerationFinalizer.name);
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
+  /** Generations this process has already marked running (insertion order, bounded). */
+  private readonly running = new Set<string>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -82,9 +85,15 @@ export class GenerationFinalizer implements OnModuleInit, OnApplicationShutdown 
   }
 
   private async started(id: string, at: Date): Promise<void> {
-    if (await this.settlement.markRunning(id, at)) {
-      this.events.publish(id, { type: 'started', startedAt: at.toISOString() });
-    }
+    // Progress arrives many times per job: one UPDATE per generation and process is enough.
+    if (this.running.has(id)) return;
+    this.running.add(id);
+    if (this.running.size > MAX_TRACKED_RUNNING) this.running.delete(this.running.values().next().value!);
+    const changed = await this.settlement.markRunning(id, at).catch((error: unknown) => {
+      this.running.delete(id); // try again on the next event or sweep
+      throw error;
+    });
+    if (changed) this.events.publish(id, { type: 'started', startedAt: at.toISOString() });
   }
 
   /**

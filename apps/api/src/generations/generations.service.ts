@@ -22,7 +22,7 @@ import { probeImage, type ProbedImage } from './generation-images.js';
 import { GenerationInputError, resolveGeneration } from './generation-request.js';
 import { debitReference, GenerationSettlement } from './generation-settlement.js';
 import { isFinished, type GenerationRecord, type GenerationView } from './generation-view.js';
-import { GenerationRepository } from './generation.repository.js';
+import { GenerationRepository, RECORD_SELECT } from './generation.repository.js';
 import { IDEMPOTENCY_WINDOW_MS, IdempotencyConflictError, requestHash } from './idempotency.js';
 
 export type { GenerationView } from './generation-view.js';
@@ -101,10 +101,11 @@ export class GenerationsService {
       ...(initImage && { initImageKey: await this.storeInput(resolved.outputPrefix, 'init', initImage) }),
       ...(mask && { maskImageKey: await this.storeInput(resolved.outputPrefix, 'mask', mask) }),
     };
+    let record: GenerationRecord;
     try {
-      await this.prisma.$transaction(
+      record = await this.prisma.$transaction(
         async (tx) => {
-          await tx.generation.create({
+          const row = await tx.generation.create({
             data: {
               id,
               userId,
@@ -116,8 +117,10 @@ export class GenerationsService {
               requestHash: hash,
               webhookUrl: request.webhookUrl ?? null,
             },
+            select: RECORD_SELECT,
           });
           await this.ledger.debit(userId, cost, debitReference(id), { tx });
+          return row;
         },
         { maxWait: 10_000, timeout: 10_000 },
       );
@@ -144,7 +147,8 @@ export class GenerationsService {
         'The generation queue is unavailable; nothing was charged. Try again shortly.',
       );
     }
-    return this.get(principal, id);
+    // The row as inserted: queued, no artifacts (a worker cannot have finished it before this line matters).
+    return this.repository.view(record);
   }
 
   /** The caller's generation, or NotFoundError (another user's is not found either). */

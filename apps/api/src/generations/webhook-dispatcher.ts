@@ -34,15 +34,17 @@ export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    const { redis, queue } = this.config;
+    const { redis } = this.config;
+    // Under the API's own key prefix: only API replicas (which share one configuration) touch this queue.
+    const prefix = redis.keyPrefix.replace(/:+$/, '') || 'easel';
     this.queue = new Queue<WebhookJob>(WEBHOOK_QUEUE, {
       connection: { url: redis.url, maxRetriesPerRequest: 1, enableOfflineQueue: false },
-      prefix: queue.prefix,
+      prefix,
     });
     this.queue.on('error', () => undefined);
     this.worker = new Worker<WebhookJob>(WEBHOOK_QUEUE, (job) => this.deliver(job), {
       connection: { url: redis.url, maxRetriesPerRequest: null },
-      prefix: queue.prefix,
+      prefix,
       concurrency: 16,
     });
     this.worker.on('error', (err) => this.log.warn({ err }, 'webhook worker error'));
