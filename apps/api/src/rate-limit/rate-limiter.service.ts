@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -28,6 +28,8 @@ export type RateLimitBucket = 'api-key' | 'auth-ip';
 @Injectable()
 export class RateLimiterService {
   private readonly redis: FixedWindowRedis;
+  private readonly logger = new Logger(RateLimiterService.name);
+  private lastFailureLog = 0;
 
   constructor(
     @Inject(REDIS) redis: Redis,
@@ -43,8 +45,25 @@ export class RateLimiterService {
     const { windowMs, apiKeyMax, authIpMax } = this.config.rateLimit;
     const limit = bucket === 'api-key' ? apiKeyMax : authIpMax;
     const key = `${this.config.redis.keyPrefix}rl:${bucket}:${subject}`;
-    const [count, ttlMs] = await this.redis.easelFixedWindow(key, windowMs);
+    let count: number;
+    let ttlMs: number;
+    try {
+      [count, ttlMs] = await this.redis.easelFixedWindow(key, windowMs);
+    } catch (error) {
+      // Fail open: a Redis outage must not take the API down with it (/health/ready reports it).
+      this.logFailure(error);
+      return { limit, remaining: limit };
+    }
     if (count > limit) throw new RateLimitedError(Math.max(1, Math.ceil(ttlMs / 1000)));
     return { limit, remaining: limit - count };
+  }
+
+  private logFailure(error: unknown): void {
+    const now = Date.now();
+    if (now - this.lastFailureLog < 10_000) return;
+    this.lastFailureLog = now;
+    this.logger.error(
+      `rate limiting skipped, Redis failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

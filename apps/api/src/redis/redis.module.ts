@@ -1,4 +1,4 @@
-import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -10,13 +10,19 @@ export const REDIS_SUBSCRIBER = Symbol('REDIS_SUBSCRIBER');
 
 function connect(config: AppConfig, name: 'commands' | 'events'): Redis {
   const commands = name === 'commands';
-  return new Redis(config.redis.url, {
+  const redis = new Redis(config.redis.url, {
     connectionName: `easel-api-${name}`,
     enableAutoPipelining: commands,
     // A subscribed connection may not run INFO, which the ready check sends on reconnect.
     enableReadyCheck: commands,
     maxRetriesPerRequest: 2,
+    // A request waits at most this long on Redis (rate limits fail open, health reports it down).
+    commandTimeout: commands ? 1_000 : undefined,
   });
+  // ioredis reconnects by itself; without a listener it would print every failed attempt unstructured.
+  const logger = new Logger(`Redis:${name}`);
+  redis.on('error', (error: Error) => logger.warn(`Redis connection error: ${error.message}`));
+  return redis;
 }
 
 @Global()
