@@ -158,6 +158,9 @@ describe('image-to-image (multipart)', () => {
         step_schedule_start: 0.7,
         step_schedule_end: 0.1,
         'text_prompts[0][text]': 'Galactic dog wearing a cape',
+        // Indices need not be sequential (spec); a negative weight is a negative prompt.
+        'text_prompts[3][text]': 'land, ground, dirt, grass',
+        'text_prompts[3][weight]': -0.9,
         steps: 10,
       },
       { key, accept: 'image/png' },
@@ -312,6 +315,16 @@ describe('bad input: Stability error names, nothing charged', () => {
       400,
       name,
     );
+  });
+
+  it('image-to-image sent as JSON → 400 bad_request', async () => {
+    const response = await fetch(`${base}${i2i()}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key}` },
+      body: JSON.stringify({ text_prompts: [{ text: 'x' }] }),
+    });
+    const body: unknown = await response.json();
+    expectErrorShape({ status: response.status, headers: response.headers, body }, 400, 'bad_request');
   });
 
   it('image-to-image without init_image, and with image_strength > 1 → 400 bad_request', async () => {
