@@ -55,7 +55,9 @@ export async function createApp(
   });
   app.useLogger(app.get(Logger));
   // Multipart (Stability v1 image routes read request.parts()): two image files, bounded like JSON bodies.
-  await app.register(fastifyMultipart, { limits: { fileSize: 10 * 1_048_576, files: 2, fields: 200, parts: 202 } });
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: 10 * 1_048_576, files: 2, fields: 200, parts: 202 },
+  });
   app.enableShutdownHooks();
   serveOpenApi(app);
   return app;

@@ -18,7 +18,9 @@ export class AllErrorsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const native = mapError(error);
     // Stability v1 routes answer with v1's names (bad_request for invalid_request, …).
-    const mapped = isV1Route(request.url) ? { ...native, ...v1ErrorName(native.code, native.status) } : native;
+    const mapped = isV1Route(request.url)
+      ? { ...native, ...v1ErrorName(native.code, native.status) }
+      : native;
     if (mapped.unexpected) this.logger.error({ err: error, reqId: request.id }, 'unhandled error');
     const body: ErrorBody = { id: String(request.id), name: mapped.code, message: mapped.message };
     if (reply.sent) return;
