@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { creditsFor } from '@easel/contracts';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../support/app.js';
 import {
@@ -112,7 +113,21 @@ describe('native generations API', () => {
       finished(h.api.url, token, outpaint.body.id),
     ]);
     expect([a.status, b.status]).toEqual(['succeeded', 'succeeded']);
-    expect(await pngSize((await download(h.api.url, a.artifacts[0].url)).bytes)).toEqual(['png', 64, 64]);
+    const painted = (await download(h.api.url, a.artifacts[0].url)).bytes;
+    expect(await pngSize(painted)).toEqual(['png', 64, 64]);
+    // Outside the mask (the white square in the middle) the result stays close to the input colour.
+    const { data } = await sharp(painted).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const input = [0x33, 0x66, 0xcc];
+    const diff = { outside: 0, inside: 0 };
+    for (let y = 0; y < 64; y++) {
+      for (let x = 0; x < 64; x++) {
+        const where = x >= 16 && x < 48 && y >= 16 && y < 48 ? 'inside' : 'outside';
+        for (let c = 0; c < 3; c++) diff[where] += Math.abs(data[(y * 64 + x) * 3 + c] - input[c]);
+      }
+    }
+    const mean = { outside: diff.outside / (3 * (64 * 64 - 32 * 32)), inside: diff.inside / (3 * 32 * 32) };
+    expect(mean.outside).toBeLessThan(4);
+    expect(mean.inside).toBeGreaterThan(mean.outside + 4);
     expect(await pngSize((await download(h.api.url, b.artifacts[0].url)).bytes)).toEqual(['png', 128, 128]);
   });
 

@@ -44,7 +44,15 @@ export async function startGenerationsHarness(
     JSON.stringify({ name: 'Test model', ...TEST_ENGINE }),
   );
   const worker = new GpuWorker(
-    loadConfig(env.workerEnv({ WORKER_ID: `gen-test-${env.engineId}`, WORKER_WARMUP: 'false' })),
+    loadConfig(
+      env.workerEnv({
+        WORKER_ID: `gen-test-${env.engineId}`,
+        WORKER_WARMUP: 'false',
+        // No worker dies in these tests: a long lock keeps a loaded machine from seeing false stalls.
+        WORKER_LOCK_DURATION_MS: '30000',
+        WORKER_STALLED_INTERVAL_MS: '15000',
+      }),
+    ),
     pino({ level: 'silent' }),
   );
   await worker.start();
