@@ -6,10 +6,11 @@
 //  2. throughput: 4 clients per worker, images/s and latency under load (queueing included).
 //  3. the submit path alone (POST → 202: auth, price, debit + insert in one transaction, enqueue) with autocannon,
 //     against a registry entry that no worker consumes, so workers take no CPU from it.
-// Knobs: BENCH_PORT (3988), BENCH_SECONDS (10), BENCH_JOBS (60), BENCH_CONNECTIONS (32).
+// Knobs: BENCH_PORT (a free one), BENCH_SECONDS (10), BENCH_JOBS (60), BENCH_CONNECTIONS (32).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, openSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +20,15 @@ import pg from 'pg';
 import { createTestEnv, REDIS_URL, spawnWorker, type WorkerProcess } from '../test/worker/worker-harness.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const port = Number(process.env.BENCH_PORT ?? 3988);
+/** A port nobody listens on now (other benches on this machine use fixed ones). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+const port = Number(process.env.BENCH_PORT ?? (await freePort()));
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const jobs = Number(process.env.BENCH_JOBS ?? 60);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -49,7 +58,15 @@ function startApi(storageRoot: string): { child: ChildProcess; logFile: string }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'easel-bench-e2e-'));
   const logFile = path.join(dataDir, 'api.log');
   const log = openSync(logFile, 'a');
-  const args = ['--conditions=@easel/source', '--import', './tools/db/register.mjs', 'apps/api/src/main.ts'];
+  // BENCH_API_NODE_ARGS: extra node flags for the API process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const extra = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const args = [
+    ...extra,
+    '--conditions=@easel/source',
+    '--import',
+    './tools/db/register.mjs',
+    'apps/api/src/main.ts',
+  ];
   const child = spawn(process.execPath, args, {
     cwd: root,
     stdio: ['ignore', log, log],
@@ -99,6 +116,12 @@ async function post<T>(route: string, body: unknown, token?: string, headers: Re
   const text = await response.text();
   if (!response.ok) throw new Error(`${route}: ${response.status} ${text}`);
   return JSON.parse(text) as T;
+}
+
+/** User + system CPU seconds a process has used (Linux /proc; clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const percentile = (sorted: number[], p: number): number =>
@@ -264,6 +287,7 @@ async function main(): Promise<void> {
       body,
     ];
     await autocannon(['-c', String(connections), '-d', '2', ...target, `${base}/api/generations`]);
+    const cpuBefore = cpuSeconds(api.pid ?? 0);
     const submit = await autocannon([
       '-c',
       String(connections),
@@ -272,13 +296,14 @@ async function main(): Promise<void> {
       ...target,
       `${base}/api/generations`,
     ]);
+    const apiCpuMs = ((cpuSeconds(api.pid ?? 0) - cpuBefore) * 1000) / Math.max(1, submit.requests.total);
     console.log(`\n${load1()}`);
     const accepted = submit.statusCodeStats?.['202']?.count ?? 0;
     console.log(
       `\n== 3. submit path (POST /api/generations → 202), autocannon -c ${connections} -d ${seconds} ==`,
     );
     console.log(
-      `${submit.requests.average.toFixed(0)} req/s (target ≥ 1000: ${submit.requests.average >= 1000 ? 'met' : 'NOT met'}), p50 ${submit.latency.p50} ms, p99 ${submit.latency.p99} ms, 202: ${accepted} of ${submit.requests.total}, non-2xx ${submit.non2xx}, errors ${submit.errors}`,
+      `${submit.requests.average.toFixed(0)} req/s (target ≥ 1000: ${submit.requests.average >= 1000 ? 'met' : 'NOT met'}), p50 ${submit.latency.p50} ms, p99 ${submit.latency.p99} ms, 202: ${accepted} of ${submit.requests.total}, non-2xx ${submit.non2xx}, errors ${submit.errors}; API process CPU ${apiCpuMs.toFixed(1)} ms per request`,
     );
   } finally {
     await env.redis.hdel(ENGINE_REGISTRY_KEY, submitEngine).catch(() => undefined);
