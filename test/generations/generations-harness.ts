@@ -21,6 +21,8 @@ export interface GenerationsHarness {
   worker: GpuWorker;
   prisma: PrismaService;
   engine: string;
+  /** The API's environment overrides, to start another replica (or a restarted API) like it. */
+  apiEnv: Record<string, string>;
   /** A user holding `credits`, signed in: returns a JWT for the API. */
   user(credits?: number): Promise<{ id: string; token: string }>;
   close(): Promise<void>;
@@ -56,7 +58,7 @@ export async function startGenerationsHarness(
     pino({ level: 'silent' }),
   );
   await worker.start();
-  const api = await startTestApp({
+  const fullApiEnv: Record<string, string> = {
     STORAGE_DRIVER: 'fs',
     STORAGE_FS_ROOT: env.storageRoot,
     GENERATION_SWEEP_INTERVAL_MS: '300',
@@ -65,16 +67,21 @@ export async function startGenerationsHarness(
     WEBHOOK_BACKOFF_MS: '100',
     LOG_LEVEL: 'warn',
     ...apiEnv,
-  });
+  };
+  const api = await startTestApp(fullApiEnv);
+  // Replicas and restarts share the data folder, so JWTs and derived secrets stay valid across them.
+  fullApiEnv.DATA_DIR = api.config.dataDir;
   const prisma = createTestPrisma(4);
   const users: string[] = [];
-  return {
+  const harness: GenerationsHarness = {
     api,
+    apiEnv: fullApiEnv,
     env,
     worker,
     prisma,
     engine: env.engineId,
     user: async (credits = 200) => {
+      const { api } = harness;
       const password = 'correct horse battery';
       const user = await createTestUser(prisma, { credits, password });
       users.push(user.id);
@@ -85,13 +92,14 @@ export async function startGenerationsHarness(
       return { id: user.id, token: login.body.accessToken };
     },
     close: async () => {
-      await api.close();
+      await harness.api.close();
       await worker.shutdown(5000);
       await deleteTestUsers(prisma, users).catch(() => undefined);
       await prisma.$disconnect();
       await env.cleanup();
     },
   };
+  return harness;
 }
 
 export interface GenerationBody {
