@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { StableDiffusionPipeline } from '@easel/diffusion';
 
-interface EvalCase {
+export interface EvalCase {
   caption: string;
   bg: string;
   colour: string;
@@ -25,7 +25,7 @@ interface EvalCase {
   size: string;
   seed: number;
 }
-interface EvalFile {
+export interface EvalFile {
   palette: Record<string, [number, number, number]>;
   anchors: Record<string, [number, number]>;
   cases: EvalCase[];

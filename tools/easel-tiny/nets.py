@@ -148,6 +148,12 @@ class Transformer(nn.Module):
         return x + self.proj_out(h.transpose(1, 2).reshape(b, c, hh, ww))
 
 
+# The world's nine anchors (16/32/48 px of 64) in the [-1, 1] coordinates of 8x8 latent-cell centres.
+_A = (16.0 - 4.0) / 28.0 - 1.0
+ANCHORS = [[x, y] for y in (_A, 0.0, -_A) for x in (_A, 0.0, -_A)]
+BUMP_SIGMA = 0.35
+
+
 def timestep_embedding(t, dim: int):
     """SD's sinusoidal embedding (flip_sin_to_cos=True, shift 0), t as float [T]."""
     half = dim // 2
@@ -170,6 +176,13 @@ class UNet(nn.Module):
         # The last text position sees the whole caption (causal encoder): a global conditioning
         # vector added to the timestep embedding, as SDXL does with its pooled text embedding.
         self.pooled = nn.Sequential(nn.Linear(ctx, temb), nn.SiLU(), nn.Linear(temb, temb))
+        # Placement prior: the caption weights nine soft bumps centred on the world's anchor
+        # positions (computed from the coordinates, so any size works) and adds them as features.
+        # Zero-initialised, so a checkpoint trained without it resumes unchanged.
+        self.c1 = c1
+        self.place = nn.Linear(temb, len(ANCHORS) * c1)
+        nn.init.zeros_(self.place.weight)
+        nn.init.zeros_(self.place.bias)
         self.conv_in = nn.Conv2d(in_ch + 2, c1, 3, padding=1)
         self.d1, self.a1 = ResBlock(c1, c1, temb), Transformer(c1, ctx)
         self.down = nn.Conv2d(c1, c1, 3, stride=2, padding=1)
@@ -186,10 +199,16 @@ class UNet(nn.Module):
         b, _, h, w = sample.shape
         ctx = encoder_hidden_states
         emb = self.time(timestep_embedding(timestep, self.tdim))
-        emb = emb + self.pooled(ctx[:, -1])
+        pooled = self.pooled(ctx[:, -1])
+        emb = emb + pooled
         ys = torch.linspace(-1.0, 1.0, h).reshape(1, 1, h, 1).expand(b, 1, h, w)
         xs = torch.linspace(-1.0, 1.0, w).reshape(1, 1, 1, w).expand(b, 1, h, w)
         x0 = self.conv_in(torch.cat([sample, ys, xs], dim=1))
+        anchors = torch.tensor(ANCHORS)
+        d2 = (xs[:1, :1].reshape(1, h * w) - anchors[:, :1]) ** 2 + (ys[:1, :1].reshape(1, h * w) - anchors[:, 1:]) ** 2
+        bumps = torch.exp(d2 * (-0.5 / BUMP_SIGMA ** 2))                                  # [K, h*w]
+        weights = self.place(F.silu(pooled)).reshape(b, self.c1, len(ANCHORS))          # [B, c1, K]
+        x0 = x0 + (weights @ bumps).reshape(b, self.c1, h, w)
         x1 = self.a1(self.d1(x0, emb), ctx)
         x2 = self.down(x1)
         x3 = self.a2(self.d2(x2, emb), ctx)

@@ -71,25 +71,40 @@ def main() -> None:
     text, unet = build(tok.vocab_size)
     modules = torch.nn.ModuleDict({'text': text, 'unet': unet})
     print(f'text {nets.count(text)} unet {nets.count(unet)} params; vocab {tok.vocab_size}; scaling {scaling:.4f}', flush=True)
-    decay_params = [p for n, p in modules.named_parameters() if p.ndim >= 2]
-    other_params = [p for n, p in modules.named_parameters() if p.ndim < 2]
-    opt = torch.optim.AdamW([{'params': decay_params, 'weight_decay': 0.01},
-                             {'params': other_params, 'weight_decay': 0.0}], lr=args.lr)
+    # The placement prior ('.place.') was added mid-way through the first run: its parameters live in
+    # their own trailing groups so that checkpoints from before it still resume.
+    core = [(n, p) for n, p in modules.named_parameters() if '.place.' not in n]
+    extra = [(n, p) for n, p in modules.named_parameters() if '.place.' in n]
+
+    def groups(named):
+        return [{'params': [p for _, p in named if p.ndim >= 2], 'weight_decay': 0.01},
+                {'params': [p for _, p in named if p.ndim < 2], 'weight_decay': 0.0}]
+
+    opt = torch.optim.AdamW(groups(core), lr=args.lr)
     ema = {k: v.detach().clone() for k, v in modules.state_dict().items()}
+    extra_added = False
     step, elapsed_before = 0, 0.0
     rng = np.random.default_rng(args.seed)
     torch.manual_seed(args.seed)
     latest = f'{args.ckpt}/latest.pt'
     if args.resume and os.path.exists(latest):
         state = torch.load(latest)
-        modules.load_state_dict(state['model'])
-        ema = state['ema']
+        missing = modules.load_state_dict(state['model'], strict=False).missing_keys
+        assert all('.place.' in k for k in missing), missing
+        ema.update(state['ema'])
+        if len(state['opt']['param_groups']) == 4:
+            for g in groups(extra):
+                opt.add_param_group(g)
+            extra_added = True
         opt.load_state_dict(state['opt'])
         step, elapsed_before = state['step'], state['elapsed']
         rng = np.random.default_rng([args.seed, step])
         torch.manual_seed(args.seed + step)
         print(f'resumed at step {step}, {elapsed_before / 60:.1f} min', flush=True)
 
+    if not extra_added:
+        for g in groups(extra):
+            opt.add_param_group(g)
     ac = sd_alphas_cumprod()
     empty = torch.tensor(tok.encode(''), dtype=torch.int64)
     budget = args.minutes * 60
