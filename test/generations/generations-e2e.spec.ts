@@ -143,8 +143,8 @@ describe('native generations API', () => {
     expect([webp.status, webp.type]).toEqual([200, 'image/webp']);
   });
 
-  it('streams Server-Sent Events from queued to succeeded', async () => {
-    const reply = await submit({ steps: 6 });
+  it('streams Server-Sent Events from queued to succeeded, with previews when asked', async () => {
+    const reply = await submit({ steps: 6, width: 128, height: 128, preview: true });
     const response = await fetch(`${h.api.url}/api/generations/${reply.body.id}/events`, {
       headers: { authorization: `Bearer ${token}` },
     });
@@ -154,6 +154,13 @@ describe('native generations API', () => {
     expect(events[0]).toBe('queued');
     expect(events).toContain('started');
     expect(events.at(-1)).toBe('succeeded');
+    const progress = [...text.matchAll(/^event: progress\ndata: (.*)$/gm)].map(
+      (m) => JSON.parse(m[1]) as { step: number; total: number; preview?: string },
+    );
+    expect(progress.at(-1)).toMatchObject({ step: 6, total: 6 });
+    const preview = progress.find((p) => p.preview)?.preview;
+    expect(preview).toBeDefined();
+    expect((await sharp(Buffer.from(preview!, 'base64')).metadata()).format).toBe('png');
     const last = JSON.parse(/data: (.*)\n\n$/.exec(text)![1]) as GenerationBody;
     expect(last.artifacts).toHaveLength(1);
   });

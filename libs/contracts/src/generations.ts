@@ -55,6 +55,7 @@ export const CreateGenerationRequest = z
     outpaint: OutpaintMargins.optional(),
     interpolation: InterpolationSettings.optional(),
     webhookUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+    preview: z.boolean().optional().describe('Send small preview images with the progress events'),
   })
   .meta({ id: 'CreateGenerationRequest' });
 export type CreateGenerationRequest = z.infer<typeof CreateGenerationRequest>;

@@ -41,6 +41,7 @@ export async function readGenerationForm(request: FastifyRequest): Promise<Gener
 
 function fieldValue(name: string, text: string): unknown {
   if (NUMBER_FIELDS.has(name) && /^-?\d+(\.\d+)?$/.test(text.trim())) return Number(text);
+  if (name === 'preview' && /^(true|false)$/.test(text)) return text === 'true';
   if (JSON_FIELDS.has(name)) {
     try {
       return JSON.parse(text) as unknown;

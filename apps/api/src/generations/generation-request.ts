@@ -100,7 +100,7 @@ export function resolveGeneration(
     ...(mode === 'outpaint' && margins && { outpaint: margins }),
     ...(mode === 'interpolate' && request.interpolation && { interpolation: request.interpolation }),
     outputPrefix: `generations/${id}/`,
-    preview: false,
+    preview: request.preview ?? false,
   };
   return { payload, cost: creditsFor({ width: outWidth, height: outHeight, steps, samples: images_ }) };
 }
