@@ -291,6 +291,17 @@ describe('bad input: Stability error names, nothing charged', () => {
     expect(reply.body.message).toBe('The specified engine (ID some-fake-engine) was not found.');
   });
 
+  it('a revoked key → 401 unauthorized', async () => {
+    const revoked = await createKey(base, token, 'to revoke');
+    expect((await textToImage(base, h.engine, small({ width: 500 }), { key: revoked.key })).status).toBe(400);
+    const response = await fetch(`${base}/api/keys/${revoked.id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(response.status).toBeLessThan(300);
+    expectErrorShape(await textToImage(base, h.engine, small(), { key: revoked.key }), 401, 'unauthorized');
+  });
+
   it('no key → 401 unauthorized', async () => {
     expectErrorShape(await textToImage(base, h.engine, small()), 401, 'unauthorized');
   });
