@@ -35,6 +35,7 @@ export class GenerationFinalizer implements OnModuleInit, OnApplicationShutdown 
   private sweeping: Promise<void> | undefined;
   /** Generations this process has already marked running (insertion order, bounded). */
   private readonly running = new Set<string>();
+  private sweepCursor: { createdAt: Date; id: string } | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -110,14 +111,26 @@ export class GenerationFinalizer implements OnModuleInit, OnApplicationShutdown 
     return false;
   }
 
-  /** One pass over unfinished generations (oldest first). */
+  /**
+   * One batch of unfinished generations, oldest first, continuing after the previous batch: a long queue is
+   * walked over several sweeps instead of re-reading its oldest rows every time.
+   */
   async sweep(): Promise<void> {
+    const after = this.sweepCursor;
     const rows = await this.prisma.generation.findMany({
-      where: { status: { in: ['queued', 'running'] } },
-      orderBy: { createdAt: 'asc' },
+      where: {
+        status: { in: ['queued', 'running'] },
+        ...(after && {
+          OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }],
+        }),
+      },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       take: SWEEP_BATCH,
-      select: { id: true, engine: true, status: true, params: true, createdAt: true },
+      select: { id: true, engine: true, params: true, createdAt: true },
     });
+    const last = rows.at(-1);
+    this.sweepCursor =
+      rows.length === SWEEP_BATCH && last ? { createdAt: last.createdAt, id: last.id } : null;
     for (const row of rows) {
       this.watch(row.engine);
       const job = await this.queues.queue(row.engine).getJob(row.id);
