@@ -3,7 +3,7 @@
  * model. Every mode produces images of the asked size, downloadable through signed URLs, paid for once.
  */
 import { createServer, type IncomingMessage } from 'node:http';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { creditsFor } from '@easel/contracts';
 import sharp from 'sharp';
@@ -282,5 +282,48 @@ describe('multipart', () => {
     const bad = await post(form);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { message: string }).message).toMatch(/body\.width/);
+  });
+});
+
+describe('webhooks after a crash', () => {
+  it('delivers the webhook of a generation settled just before a crash (never queued)', async () => {
+    const bodies: string[] = [];
+    const server = createServer((req: IncomingMessage, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        bodies.push(body);
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const owner = await h.user(0);
+      const id = randomUUID();
+      // Settled and committed, but the process died before queueing the delivery.
+      await h.prisma.generation.create({
+        data: {
+          id,
+          userId: owner.id,
+          engine: h.engine,
+          mode: 'text-to-image',
+          params: {},
+          cost: 0,
+          status: 'failed',
+          errorName: 'pipeline_error',
+          errorMessage: 'worker lost',
+          webhookUrl: `http://127.0.0.1:${port}/hook`,
+          finishedAt: new Date(Date.now() - 5_000),
+        },
+      });
+      const deadline = Date.now() + 20_000;
+      while (bodies.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(bodies.map((b) => (JSON.parse(b) as { id: string; status: string }).id)).toEqual([id]);
+      const row = await h.prisma.generation.findUnique({ where: { id }, select: { webhookQueuedAt: true } });
+      expect(row?.webhookQueuedAt).not.toBeNull();
+    } finally {
+      server.close();
+    }
   });
 });

@@ -11,6 +11,8 @@ import { GenerationSettlement, type Outcome } from './generation-settlement.js';
 
 const SWEEP_BATCH = 200;
 const MAX_TRACKED_RUNNING = 10_000;
+/** A settlement queues its webhook right after commit; only older misses are the sweep's. */
+const WEBHOOK_GRACE_MS = 2_000;
 
 /** `<code>: detail` as the worker reports failures (JOB_ERROR_CODES); stalls and others become pipeline errors. */
 export function failureOutcome(reason: string | undefined): Outcome {
@@ -128,6 +130,7 @@ export class GenerationFinalizer implements OnModuleInit, OnApplicationShutdown 
       take: SWEEP_BATCH,
       select: { id: true, engine: true, params: true, createdAt: true },
     });
+    await this.settlement.queueMissedWebhooks(WEBHOOK_GRACE_MS);
     const last = rows.at(-1);
     this.sweepCursor =
       rows.length === SWEEP_BATCH && last ? { createdAt: last.createdAt, id: last.id } : null;

@@ -63,12 +63,31 @@ export class GenerationSettlement {
     if (!settled) return false;
     this.log.log({ generationId: id, status: outcome.status }, 'generation settled');
     this.events.publish(id, { type: 'finished', status: outcome.status });
-    if (settled.webhook_url) {
-      await this.webhooks
-        .schedule(id)
-        .catch((err: unknown) => this.log.error({ err, generationId: id }, 'webhook could not be scheduled'));
-    }
+    if (settled.webhook_url) await this.queueWebhook(id);
     return true;
+  }
+
+  /**
+   * Queues the webhook delivery (idempotent by job id) and records that it is queued. A crash before the record
+   * leaves it unset, and the finalizer's sweep queues it again (queueMissedWebhooks).
+   */
+  async queueWebhook(id: string): Promise<void> {
+    try {
+      await this.webhooks.schedule(id);
+      await this.prisma.$executeRaw`UPDATE generations SET webhook_queued_at = now() WHERE id = ${id}::uuid`;
+    } catch (err) {
+      this.log.warn({ err, generationId: id }, 'webhook not queued yet; the sweep retries');
+    }
+  }
+
+  /** Finished generations (of the last hour) whose webhook was never queued. */
+  async queueMissedWebhooks(olderThanMs: number): Promise<void> {
+    const rows = await this.prisma.$queryRaw<Array<{ id: string }>>`
+      SELECT id FROM generations
+       WHERE finished_at BETWEEN now() - interval '1 hour' AND now() - ${olderThanMs} * interval '1 millisecond'
+         AND webhook_url IS NOT NULL AND webhook_queued_at IS NULL
+       LIMIT 100`;
+    for (const { id } of rows) await this.queueWebhook(id);
   }
 
   /** queued → running, once; returns whether it changed. */
