@@ -40,7 +40,8 @@ async function main(): Promise<void> {
   await prisma.$connect();
   const ledger = new LedgerService(prisma, new LedgerRepository(prisma));
 
-  await pool.query('TRUNCATE ledger_entries, credit_balances, api_keys, users');
+  // Its own database: start from empty accounts (CASCADE also clears generations that reference users).
+  await pool.query('TRUNCATE ledger_entries, credit_balances, api_keys, users CASCADE');
   // Separate accounts per side: the bare baseline stamps entries with now(), which does not order a chain.
   const openAccounts = async (): Promise<string[]> => {
     const ids = Array.from({ length: ACCOUNTS }, () => randomUUID());
