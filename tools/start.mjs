@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// `npm start`: the API and one GPU worker on embedded defaults — easel-tiny on the CPU, filesystem
+// storage under data/ — as two processes, the way production runs them. Ctrl-C stops both.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const env = { ...process.env };
+const tinyModel = path.join(root, 'models', 'easel-tiny');
+const engines = env.WORKER_ENGINES ?? (existsSync(tinyModel) ? `easel-tiny=${tinyModel}` : undefined);
+const children = [];
+let stopping = false;
+
+function start(name, script, extraEnv, { quiet = false } = {}) {
+  const child = spawn(process.execPath, [path.join(root, script)], {
+    cwd: root,
+    env: { ...env, ...extraEnv },
+    stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'],
+  });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`${name} exited (${signal ?? code}); stopping`);
+      stop(typeof code === 'number' && code !== 0 ? code : 1);
+    } else if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) {
+      process.exit(0);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+function stop(code = 0) {
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 35_000).unref();
+}
+
+process.on('SIGINT', () => stop());
+process.on('SIGTERM', () => stop());
+
+start('API', 'apps/api/dist/main.js', {});
+if (engines) {
+  // The worker's JSON logs stay quiet unless something goes wrong; LOG_LEVEL=info shows them.
+  start('GPU worker', 'apps/gpu-worker/dist/main.js', {
+    WORKER_ENGINES: engines,
+    LOG_LEVEL: env.WORKER_LOG_LEVEL ?? 'warn',
+    HEALTH_PORT: env.HEALTH_PORT ?? '0',
+  });
+  void printGenerateHint();
+} else {
+  console.error('No models/easel-tiny and no WORKER_ENGINES: starting the API without a GPU worker.');
+}
+
+// Once the API has written the demo credentials, show how to make a picture with them.
+async function printGenerateHint() {
+  const file = path.join(env.DATA_DIR ?? path.join(root, 'data'), 'demo-account.json');
+  const port = env.PORT ?? '3000';
+  for (let i = 0; i < 120 && !stopping; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    let key;
+    try {
+      key = JSON.parse(readFileSync(file, 'utf8')).apiKey;
+      const ready = await fetch(`http://127.0.0.1:${port}/api/engines`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      const body = await ready.json();
+      if (!body.data?.length) continue;
+    } catch {
+      continue;
+    }
+    const engine = engines.trim().startsWith('{') ? Object.keys(JSON.parse(engines))[0] : engines.split('=')[0];
+    process.stdout.write(
+      [
+        `  Engine ${engine} is up. Generate an image (Stability v1 API):`,
+        `  curl -H "Authorization: Bearer ${key}" -H "Content-Type: application/json" -H "Accept: image/png" \\`,
+        `    -d '{"text_prompts":[{"text":"a large red circle on the left on a blue background"}],"steps":20}' \\`,
+        `    http://localhost:${port}/v1/generation/${engine}/text-to-image -o image.png`,
+        '',
+      ].join('\n') + '\n',
+    );
+    return;
+  }
+}
