@@ -5,9 +5,10 @@ import {
   StabilityMaskingRequest,
   StabilityTextToImageRequest,
 } from '@easel/contracts';
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 import { Auth, CurrentPrincipal } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { ApiErrors, ApiZodResponse } from '../common/validated.decorators.js';
@@ -50,6 +51,20 @@ const ACCEPT_HEADER = {
   description: 'application/json (default) or image/png (one image, with Seed and Finish-Reason headers)',
 };
 
+/** What the three v1 generation routes declare alike: 200, the Accept choice, the body, the answers. */
+function V1GenerationRoute(summary: string, body: z.ZodType, multipart: boolean): MethodDecorator {
+  return applyDecorators(
+    HttpCode(200),
+    ApiOperation({ summary }),
+    ApiHeader(ACCEPT_HEADER),
+    ...(multipart ? [ApiConsumes('multipart/form-data')] : []),
+    ApiBody({ schema: openApiSchema(body) }),
+    ApiProduces('application/json', 'image/png'),
+    ApiZodResponse(200, StabilityArtifacts),
+    ApiErrors(400, 402, 404, 500),
+  );
+}
+
 /** Stability REST v1: the same paths, fields and answers, so its clients work by changing the base URL. */
 @ApiTags('stability-v1')
 @Controller('v1')
@@ -65,13 +80,7 @@ export class StabilityController {
   }
 
   @Post('generation/:engine_id/text-to-image')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Stability v1: text-to-image (waits for the result)' })
-  @ApiHeader(ACCEPT_HEADER)
-  @ApiBody({ schema: openApiSchema(StabilityTextToImageRequest) })
-  @ApiProduces('application/json', 'image/png')
-  @ApiZodResponse(200, StabilityArtifacts)
-  @ApiErrors(400, 402, 404, 500)
+  @V1GenerationRoute('Stability v1: text-to-image (waits for the result)', StabilityTextToImageRequest, false)
   async textToImage(
     @CurrentPrincipal() principal: Principal,
     @Param('engine_id') engineId: string,
@@ -84,14 +93,11 @@ export class StabilityController {
   }
 
   @Post('generation/:engine_id/image-to-image')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Stability v1: image-to-image, multipart with init_image (waits for the result)' })
-  @ApiHeader(ACCEPT_HEADER)
-  @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: openApiSchema(StabilityImageToImageRequest) })
-  @ApiProduces('application/json', 'image/png')
-  @ApiZodResponse(200, StabilityArtifacts)
-  @ApiErrors(400, 402, 404, 500)
+  @V1GenerationRoute(
+    'Stability v1: image-to-image, multipart with init_image (waits for the result)',
+    StabilityImageToImageRequest,
+    true,
+  )
   async imageToImage(
     @CurrentPrincipal() principal: Principal,
     @Param('engine_id') engineId: string,
@@ -104,14 +110,11 @@ export class StabilityController {
   }
 
   @Post('generation/:engine_id/image-to-image/masking')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Stability v1: inpainting, multipart with init_image, mask_source, mask_image' })
-  @ApiHeader(ACCEPT_HEADER)
-  @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: openApiSchema(StabilityMaskingRequest) })
-  @ApiProduces('application/json', 'image/png')
-  @ApiZodResponse(200, StabilityArtifacts)
-  @ApiErrors(400, 402, 404, 500)
+  @V1GenerationRoute(
+    'Stability v1: inpainting, multipart with init_image, mask_source, mask_image',
+    StabilityMaskingRequest,
+    true,
+  )
   async masking(
     @CurrentPrincipal() principal: Principal,
     @Param('engine_id') engineId: string,
