@@ -3,6 +3,7 @@ import {
   StabilityMaskingRequest,
   StabilityTextToImageRequest,
   type CreateGenerationRequest,
+  type EngineDescriptor,
   type FinishReason,
   type StabilityEngineList,
 } from '@easel/contracts';
@@ -59,9 +60,12 @@ export class StabilityService {
     body: unknown,
     wantsPng: boolean,
   ): Promise<V1Image[]> {
-    const engine = await this.engines.get(engineId);
-    const request = parse(StabilityTextToImageRequest, body ?? {});
-    checkPngSamples(request.samples, wantsPng);
+    const { engine, request } = await this.validate(
+      engineId,
+      StabilityTextToImageRequest,
+      body ?? {},
+      wantsPng,
+    );
     return this.run(principal, textToImageRequest(engine, request), {});
   }
 
@@ -71,9 +75,12 @@ export class StabilityService {
     form: V1MultipartBody,
     wantsPng: boolean,
   ): Promise<V1Image[]> {
-    const engine = await this.engines.get(engineId);
-    const request = parse(StabilityImageToImageRequest, form.fields);
-    checkPngSamples(request.samples, wantsPng);
+    const { engine, request } = await this.validate(
+      engineId,
+      StabilityImageToImageRequest,
+      form.fields,
+      wantsPng,
+    );
     const init = await checkImage('init_image', requireFile(form, 'init_image'), engine);
     const { request: native, stepScheduleEnd } = imageToImageRequest(engine, request, init);
     return this.run(principal, native, {
@@ -88,15 +95,26 @@ export class StabilityService {
     form: V1MultipartBody,
     wantsPng: boolean,
   ): Promise<V1Image[]> {
-    const engine = await this.engines.get(engineId);
-    const request = parse(StabilityMaskingRequest, form.fields);
-    checkPngSamples(request.samples, wantsPng);
+    const { engine, request } = await this.validate(engineId, StabilityMaskingRequest, form.fields, wantsPng);
     const init = await checkImage('init_image', requireFile(form, 'init_image'), engine);
     const mask = await checkMask(request.mask_source, init, form.files.get('mask_image'), engine);
     return this.run(principal, maskingRequest(engine, request, init), {
       initImage: init.bytes,
       ...(mask && { mask }),
     });
+  }
+
+  /** What every v1 generation route checks first, in this order: the engine, the body, samples vs a PNG answer. */
+  private async validate<S extends z.ZodType<{ samples: number }>>(
+    engineId: string,
+    schema: S,
+    body: unknown,
+    wantsPng: boolean,
+  ): Promise<{ engine: EngineDescriptor; request: z.output<S> }> {
+    const engine = await this.engines.get(engineId);
+    const request = parse(schema, body);
+    checkPngSamples(request.samples, wantsPng);
+    return { engine, request };
   }
 
   private async run(
