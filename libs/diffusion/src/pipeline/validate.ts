@@ -1,23 +1,9 @@
-import { STABILITY_SAMPLERS, type SchedulerName } from '../schedulers/index.js';
+import { STABILITY_SAMPLERS, schedulerNames, type SchedulerName } from '../schedulers/index.js';
 import { textPromptsToWeighted, type PromptInput } from '../prompt/index.js';
 import type { Margins, MaskSource, OutpaintFill } from '../image/index.js';
 import { InvalidRequestError } from './errors.js';
 import { modeOf, type GenerationMode, type GenerationRequest, type PipelineLimits } from './request.js';
 
-const SCHEDULER_NAMES: readonly SchedulerName[] = [
-  'ddim',
-  'pndm',
-  'euler',
-  'euler_a',
-  'lms',
-  'dpmpp_2m',
-  'dpmpp_2m_karras',
-  'heun',
-  'dpm2',
-  'dpm2_a',
-  'dpmpp_2s_a',
-  'ddpm',
-];
 const MASK_SOURCES: readonly MaskSource[] = ['MASK_IMAGE_WHITE', 'MASK_IMAGE_BLACK', 'INIT_IMAGE_ALPHA'];
 const SEED_RANGE = 2 ** 32;
 
@@ -52,13 +38,13 @@ export interface ResolvedRequest {
 
 export function resolveSampler(name: string): SchedulerName {
   const lower = name.toLowerCase();
-  const direct = SCHEDULER_NAMES.find((n) => n === lower);
+  const direct = schedulerNames.find((n) => n === lower);
   if (direct) return direct;
   const stability = STABILITY_SAMPLERS[name.toUpperCase()];
   if (stability) return stability;
   throw new InvalidRequestError(
     'sampler',
-    `unknown sampler "${name}"; use one of ${SCHEDULER_NAMES.join(', ')} or ${Object.keys(STABILITY_SAMPLERS).join(', ')}`,
+    `unknown sampler "${name}"; use one of ${schedulerNames.join(', ')} or ${Object.keys(STABILITY_SAMPLERS).join(', ')}`,
   );
 }
 
