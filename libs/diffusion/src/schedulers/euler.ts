@@ -1,5 +1,6 @@
 import type { TorchGenerator } from '../random/index.js';
 import { outputBuffer } from './alpha-scheduler.js';
+import { addNoiseInto, ancestralStep, eulerUpdateInto } from './k-diffusion-step.js';
 import { randnInto } from './noise.js';
 import { SigmaScheduler } from './sigma-scheduler.js';
 import type { SchedulerConfig } from './types.js';
@@ -29,11 +30,7 @@ export class EulerScheduler extends SigmaScheduler {
     if (this.x0.length !== sample.length) this.x0 = new Float32Array(sample.length);
     this.denoise(modelOutput, sample, sigma, this.x0);
     const result = outputBuffer(out, sample.length);
-    for (let i = 0; i < sample.length; i++) {
-      const s = sample[i];
-      const derivative = f32(f32(s - this.x0[i]) / sigma);
-      result[i] = s + f32(derivative * dt);
-    }
+    eulerUpdateInto(result, sample, sample, this.x0, sigma, dt);
     this.stepIndex = k + 1;
     return result;
   }
@@ -69,23 +66,10 @@ export class EulerAncestralScheduler extends SigmaScheduler {
     const dt = f32(down - sigma);
     this.denoise(modelOutput, sample, sigma, this.x0);
     const result = outputBuffer(out, n);
-    for (let i = 0; i < n; i++) {
-      const s = sample[i];
-      const derivative = f32(f32(s - this.x0[i]) / sigma);
-      result[i] = s + f32(derivative * dt);
-    }
+    eulerUpdateInto(result, sample, sample, this.x0, sigma, dt);
     randnInto(generator, this.noise);
-    for (let i = 0; i < n; i++) result[i] = result[i] + f32(this.noise[i] * up);
+    addNoiseInto(result, this.noise, up);
     this.stepIndex = k + 1;
     return result;
   }
-}
-
-/** σ_up = sqrt(σ_to² (σ_from² - σ_to²) / σ_from²), σ_down = sqrt(σ_to² - σ_up²), float32. */
-export function ancestralStep(sigmaFrom: number, sigmaTo: number): { up: number; down: number } {
-  const from2 = f32(sigmaFrom * sigmaFrom);
-  const to2 = f32(sigmaTo * sigmaTo);
-  const up = f32(Math.sqrt(f32(f32(to2 * f32(from2 - to2)) / from2)));
-  const down = f32(Math.sqrt(f32(to2 - f32(up * up))));
-  return { up, down };
 }

@@ -1,5 +1,6 @@
 import type { TorchGenerator } from '../random/index.js';
 import { outputBuffer } from './alpha-scheduler.js';
+import { addNoiseInto, ancestralStep, eulerUpdateInto } from './k-diffusion-step.js';
 import { interleaveRepeat, lerpHalf } from './kdpm2.js';
 import { randnInto } from './noise.js';
 import { SigmaScheduler } from './sigma-scheduler.js';
@@ -35,11 +36,9 @@ export class Kdpm2AncestralScheduler extends SigmaScheduler {
     const up = new Float64Array(m);
     const down = new Float64Array(m);
     for (let i = 0; i < m; i++) {
-      const s2 = f32(sigmas[i] * sigmas[i]);
-      const next = i + 1 < m ? sigmas[i + 1] : 0;
-      const n2 = f32(next * next);
-      up[i] = f32(Math.sqrt(f32(f32(n2 * f32(s2 - n2)) / s2)));
-      down[i] = f32(Math.sqrt(f32(n2 - f32(up[i] * up[i]))));
+      const step = ancestralStep(sigmas[i], i + 1 < m ? sigmas[i + 1] : 0);
+      up[i] = step.up;
+      down[i] = step.down;
     }
     down[m - 1] = 0;
     const interpol = new Float64Array(m);
@@ -85,10 +84,7 @@ export class Kdpm2AncestralScheduler extends SigmaScheduler {
       const dt = f32(sigmaInterpol - sigma);
       this.savedBuf.set(sample);
       this.saved = this.savedBuf;
-      for (let i = 0; i < n; i++) {
-        const d = f32(f32(sample[i] - this.x0[i]) / sigma);
-        result[i] = this.savedBuf[i] + f32(d * dt);
-      }
+      eulerUpdateInto(result, this.savedBuf, sample, this.x0, sigma, dt);
     } else {
       const sigma = this.sigmas[k - 1];
       const sigmaInterpol = this.sigmasInterpol[k - 1];
@@ -96,13 +92,9 @@ export class Kdpm2AncestralScheduler extends SigmaScheduler {
       const sigmaDown = this.sigmasDown[k - 1];
       this.denoise(modelOutput, sample, sigmaInterpol, this.x0);
       const dt = f32(sigmaDown - sigma);
-      const saved = this.saved;
-      for (let i = 0; i < n; i++) {
-        const d = f32(f32(sample[i] - this.x0[i]) / sigmaInterpol);
-        result[i] = saved[i] + f32(d * dt);
-      }
+      eulerUpdateInto(result, this.saved, sample, this.x0, sigmaInterpol, dt);
       randnInto(generator, this.noise);
-      for (let i = 0; i < n; i++) result[i] = result[i] + f32(this.noise[i] * sigmaUp);
+      addNoiseInto(result, this.noise, sigmaUp);
       this.saved = null;
     }
     this.stepIndex = k + 1;

@@ -1,4 +1,5 @@
 import { outputBuffer } from './alpha-scheduler.js';
+import { eulerUpdateInto } from './k-diffusion-step.js';
 import { SigmaScheduler } from './sigma-scheduler.js';
 import { sigmaToTFloat32 } from './train-schedule.js';
 import type { SchedulerConfig } from './types.js';
@@ -79,21 +80,14 @@ export class Kdpm2Scheduler extends SigmaScheduler {
       const dt = f32(sigmaInterpol - sigma);
       this.savedBuf.set(sample);
       this.saved = this.savedBuf;
-      for (let i = 0; i < n; i++) {
-        const d = f32(f32(sample[i] - this.x0[i]) / sigma);
-        result[i] = this.savedBuf[i] + f32(d * dt);
-      }
+      eulerUpdateInto(result, this.savedBuf, sample, this.x0, sigma, dt);
     } else {
       const sigma = this.sigmas[k - 1];
       const sigmaInterpol = this.sigmasInterpol[k];
       const sigmaNext = this.sigmas[k];
       this.denoise(modelOutput, sample, sigmaInterpol, this.x0);
       const dt = f32(sigmaNext - sigma);
-      const saved = this.saved;
-      for (let i = 0; i < n; i++) {
-        const d = f32(f32(sample[i] - this.x0[i]) / sigmaInterpol);
-        result[i] = saved[i] + f32(d * dt);
-      }
+      eulerUpdateInto(result, this.saved, sample, this.x0, sigmaInterpol, dt);
       this.saved = null;
     }
     this.stepIndex = k + 1;
