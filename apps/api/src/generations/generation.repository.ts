@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { ObjectStoreHolder } from '../files/object-store.provider.js';
+import { Prisma } from '../generated/prisma/client.js';
 import { GenerationEvents } from './generation-events.js';
 import { toView, type GenerationRecord, type GenerationView } from './generation-view.js';
 
@@ -34,6 +35,52 @@ export const RECORD_SELECT = {
   finishedAt: true,
   artifacts: { select: ARTIFACT_FIELDS },
 } as const;
+
+export interface NewGeneration {
+  id: string;
+  userId: string;
+  engine: string;
+  mode: string;
+  params: object;
+  cost: number;
+  idempotencyKey: string | null;
+  requestHash: string | null;
+  webhookUrl: string | null;
+}
+
+/**
+ * The generation row's INSERT as a companion of the ledger's debit (LedgerService.debitWith): it selects FROM
+ * the debit's `moved` CTE, so the row exists exactly when the debit applied, in the same statement.
+ */
+export function insertGenerationSql(g: NewGeneration): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO generations (id, user_id, engine, mode, params, cost, idempotency_key, request_hash, webhook_url)
+    SELECT ${g.id}::uuid, ${g.userId}::uuid, ${g.engine}::text, ${g.mode}::text, ${JSON.stringify(g.params)}::jsonb,
+           ${g.cost}::int, ${g.idempotencyKey}::text, ${g.requestHash}::text, ${g.webhookUrl}::text
+      FROM moved
+    RETURNING created_at AS "createdAt"`;
+}
+
+/** The record of a row insertGenerationSql has just written: queued, nothing run yet. */
+export function newGenerationRecord(g: NewGeneration, createdAt: Date): GenerationRecord {
+  return {
+    id: g.id,
+    userId: g.userId,
+    engine: g.engine,
+    mode: g.mode,
+    status: 'queued',
+    params: g.params,
+    cost: g.cost,
+    errorName: null,
+    errorMessage: null,
+    webhookUrl: g.webhookUrl,
+    pipelineMs: null,
+    createdAt,
+    startedAt: null,
+    finishedAt: null,
+    artifacts: [],
+  };
+}
 
 /** Reads generation rows and renders them as views (signed URLs, live progress). */
 @Injectable()

@@ -22,7 +22,12 @@ import { probeImage, type ProbedImage } from './generation-images.js';
 import { GenerationInputError, resolveGeneration } from './generation-request.js';
 import { debitReference, GenerationSettlement } from './generation-settlement.js';
 import { isFinished, type GenerationRecord, type GenerationView } from './generation-view.js';
-import { GenerationRepository, RECORD_SELECT } from './generation.repository.js';
+import {
+  GenerationRepository,
+  insertGenerationSql,
+  newGenerationRecord,
+  type NewGeneration,
+} from './generation.repository.js';
 import { IDEMPOTENCY_WINDOW_MS, IdempotencyConflictError, requestHash } from './idempotency.js';
 
 export type { GenerationView } from './generation-view.js';
@@ -101,29 +106,27 @@ export class GenerationsService {
       ...(initImage && { initImageKey: await this.storeInput(resolved.outputPrefix, 'init', initImage) }),
       ...(mask && { maskImageKey: await this.storeInput(resolved.outputPrefix, 'mask', mask) }),
     };
+    const generation: NewGeneration = {
+      id,
+      userId,
+      engine: engine.id,
+      mode: payload.mode,
+      params: payload,
+      cost,
+      idempotencyKey: inputs.idempotencyKey ?? null,
+      requestHash: hash,
+      webhookUrl: request.webhookUrl ?? null,
+    };
     let record: GenerationRecord;
     try {
-      record = await this.prisma.$transaction(
-        async (tx) => {
-          const row = await tx.generation.create({
-            data: {
-              id,
-              userId,
-              engine: engine.id,
-              mode: payload.mode,
-              params: payload,
-              cost,
-              idempotencyKey: inputs.idempotencyKey ?? null,
-              requestHash: hash,
-              webhookUrl: request.webhookUrl ?? null,
-            },
-            select: RECORD_SELECT,
-          });
-          await this.ledger.debit(userId, cost, debitReference(id), { tx });
-          return row;
-        },
-        { maxWait: 10_000, timeout: 10_000 },
+      // Debit, ledger entry and generation row in one statement (one round trip, atomic on its own).
+      const { createdAt } = await this.ledger.debitWith<{ createdAt: Date }>(
+        userId,
+        cost,
+        debitReference(id),
+        insertGenerationSql(generation),
       );
+      record = newGenerationRecord(JSON.parse(JSON.stringify(generation)) as NewGeneration, createdAt);
     } catch (error) {
       await this.holder.store.deletePrefix(resolved.outputPrefix).catch(() => undefined);
       if (inputs.idempotencyKey && hash && isUniqueViolation(error)) {
@@ -282,8 +285,13 @@ function decodeBase64(text: string | undefined): Buffer | undefined {
   return text === undefined ? undefined : Buffer.from(text, 'base64');
 }
 
+/** A unique violation from a typed Prisma call (P2002) or from raw SQL through the pg adapter (P2010, 23505). */
 function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (error.code === 'P2002') return true;
+  const cause = (error.meta as { driverAdapterError?: { cause?: { originalCode?: string } } } | undefined)
+    ?.driverAdapterError?.cause;
+  return error.code === 'P2010' && cause?.originalCode === '23505';
 }
 
 function encodeCursor(record: GenerationRecord): string {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 
 import { PrismaService } from '../database/prisma.service.js';
+import type { Prisma } from '../generated/prisma/client.js';
 import type { DbTransaction } from '../database/prisma.service.js';
 import { decodeLedgerCursor, encodeLedgerCursor } from './ledger-cursor.js';
 import {
@@ -56,6 +57,24 @@ export class LedgerService {
     return this.move(userId, -amount, 'debit', reference, opts, amount);
   }
 
+  /**
+   * A debit and the caller's `companion` insert (which selects FROM the `moved` CTE) as one atomic statement:
+   * both or neither. Throws like debit (InsufficientCreditsError, …) when the debit cannot apply.
+   */
+  async debitWith<Row extends object>(
+    userId: string,
+    amount: number,
+    reference: string,
+    companion: Prisma.Sql,
+  ): Promise<Row> {
+    const movement = this.movement(userId, -amount, 'debit', reference);
+    const row = await this.repository.applyMovementWith<Row>(movement, companion);
+    if (row) return row;
+    await this.explainNoEntry(this.prisma, movement, amount);
+    // The reference was already recorded by an identical debit: the companion did not run this time.
+    throw new LedgerReferenceConflictError(reference);
+  }
+
   refund(
     userId: string,
     amount: number,
@@ -96,20 +115,7 @@ export class LedgerService {
     opts: MovementOptions,
     required = 0,
   ): Promise<LedgerEntryView> {
-    if (!Number.isSafeInteger(amount) || amount === 0 || (kind === 'debit') !== amount < 0) {
-      throw new LedgerArgumentError('amount must be a positive safe integer');
-    }
-    if (reference.length === 0 || reference.length > 200) {
-      throw new LedgerArgumentError('reference must be 1..200 characters');
-    }
-    const movement: Movement = {
-      id: randomUUID(),
-      userId,
-      amount,
-      kind,
-      reference,
-      requireFunds: kind === 'debit',
-    };
+    const movement = this.movement(userId, amount, kind, reference);
 
     if (opts.tx) {
       const result = await this.repository.applyMovement(opts.tx, movement);
@@ -123,6 +129,16 @@ export class LedgerService {
     const result = await this.repository.applyMovementAlone(movement);
     if (result.entry) return result.entry;
     return this.explainNoEntry(this.prisma, movement, required);
+  }
+
+  private movement(userId: string, amount: number, kind: Movement['kind'], reference: string): Movement {
+    if (!Number.isSafeInteger(amount) || amount === 0 || (kind === 'debit') !== amount < 0) {
+      throw new LedgerArgumentError('amount must be a positive safe integer');
+    }
+    if (reference.length === 0 || reference.length > 200) {
+      throw new LedgerArgumentError('reference must be 1..200 characters');
+    }
+    return { id: randomUUID(), userId, amount, kind, reference, requireFunds: kind === 'debit' };
   }
 
   /** Nothing was written: the reference already exists, the account is missing, or funds are short. */
