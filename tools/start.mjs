@@ -69,7 +69,9 @@ async function printGenerateHint() {
     } catch {
       continue;
     }
-    const engine = engines.trim().startsWith('{') ? Object.keys(JSON.parse(engines))[0] : engines.split('=')[0];
+    const engine = engines.trim().startsWith('{')
+      ? Object.keys(JSON.parse(engines))[0]
+      : engines.split('=')[0];
     process.stdout.write(
       [
         `  Engine ${engine} is up. Generate an image (Stability v1 API):`,

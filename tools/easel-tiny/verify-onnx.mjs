@@ -1,4 +1,4 @@
-/* global process, performance, console */
+/* global performance */
 // Runs the exported easel-tiny graphs with onnxruntime-node on the inputs recorded in reference.json
 // and prints the max abs difference from PyTorch's outputs.
 // Usage (from the repository root): node tools/easel-tiny/verify-onnx.mjs [models/easel-tiny]
