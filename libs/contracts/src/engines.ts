@@ -1,6 +1,12 @@
 import { z } from 'zod';
 
-export const GENERATION_MODES = ['text-to-image', 'image-to-image', 'inpaint', 'outpaint', 'interpolate'] as const;
+export const GENERATION_MODES = [
+  'text-to-image',
+  'image-to-image',
+  'inpaint',
+  'outpaint',
+  'interpolate',
+] as const;
 export const GenerationMode = z.enum(GENERATION_MODES);
 export type GenerationMode = z.infer<typeof GenerationMode>;
 

@@ -12,7 +12,12 @@ const base64Image = z.base64().max(14_000_000).describe('Image bytes (PNG, JPEG,
 const margin = z.number().int().multipleOf(64).min(0).max(1024);
 
 export const OutpaintMargins = z
-  .strictObject({ left: margin.default(0), top: margin.default(0), right: margin.default(0), bottom: margin.default(0) })
+  .strictObject({
+    left: margin.default(0),
+    top: margin.default(0),
+    right: margin.default(0),
+    bottom: margin.default(0),
+  })
   .refine((m) => m.left + m.top + m.right + m.bottom > 0, { message: 'at least one margin must be > 0' })
   .meta({ id: 'OutpaintMargins' });
 export type OutpaintMargins = z.infer<typeof OutpaintMargins>;
@@ -54,7 +59,10 @@ export const CreateGenerationRequest = z
     maskSource: MaskSource.optional(),
     outpaint: OutpaintMargins.optional(),
     interpolation: InterpolationSettings.optional(),
-    webhookUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+    webhookUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .optional(),
     preview: z.boolean().optional().describe('Send small preview images with the progress events'),
   })
   .meta({ id: 'CreateGenerationRequest' });
@@ -97,14 +105,23 @@ export const Generation = z
     startedAt: z.iso.datetime().nullable(),
     finishedAt: z.iso.datetime().nullable(),
     timings: z
-      .strictObject({ queueMs: z.number().nullable(), pipelineMs: z.number().nullable(), totalMs: z.number().nullable() })
+      .strictObject({
+        queueMs: z.number().nullable(),
+        pipelineMs: z.number().nullable(),
+        totalMs: z.number().nullable(),
+      })
       .nullable(),
   })
   .meta({ id: 'Generation' });
 export type Generation = z.infer<typeof Generation>;
 
 export const CreatedGeneration = z
-  .strictObject({ id: z.uuid(), status: GenerationStatus, cost: z.number().int(), createdAt: z.iso.datetime() })
+  .strictObject({
+    id: z.uuid(),
+    status: GenerationStatus,
+    cost: z.number().int(),
+    createdAt: z.iso.datetime(),
+  })
   .meta({ id: 'CreatedGeneration' });
 export type CreatedGeneration = z.infer<typeof CreatedGeneration>;
 
