@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { GenerationJobPayload, GenerationJobProgress, GenerationJobResult } from '@easel/contracts';
-import type { Job, QueueEvents } from 'bullmq';
+import type { QueueEvents } from 'bullmq';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { PrismaService } from '../database/prisma.service.js';
@@ -73,7 +73,14 @@ export class GenerationFinalizer implements OnModuleInit, OnApplicationShutdown 
         this.log.warn({ err, generationId: jobId }, 'settling from a job event failed'),
       );
     };
-    events.on('completed', ({ jobId }) => handle(jobId));
+    // `completed` is final and carries the result: settle from it at once, without re-reading the job.
+    events.on('completed', ({ jobId, returnvalue }) => {
+      this.settlement
+        .settle(jobId, successOutcome(jobId, returnvalue))
+        .catch((err: unknown) =>
+          this.log.warn({ err, generationId: jobId }, 'settling from a job event failed'),
+        );
+    });
     events.on('failed', ({ jobId }) => handle(jobId));
     events.on('active', ({ jobId }) => {
       void this.started(jobId, new Date()).catch(() => undefined);
@@ -107,7 +114,7 @@ export class GenerationFinalizer implements OnModuleInit, OnApplicationShutdown 
     const job = await this.queues.queue(engineId).getJob(id);
     if (!job) return false;
     const state = await job.getState();
-    if (state === 'completed') return this.settlement.settle(id, successOutcome(job));
+    if (state === 'completed') return this.settlement.settle(id, successOutcome(id, job.returnvalue));
     if (state === 'failed') return this.settlement.settle(id, failureOutcome(job.failedReason));
     if (state === 'active') await this.started(id, new Date(job.processedOn ?? Date.now()));
     return false;
@@ -176,9 +183,9 @@ export class GenerationFinalizer implements OnModuleInit, OnApplicationShutdown 
   }
 }
 
-function successOutcome(job: Job): Outcome {
-  const parsed = GenerationJobResult.safeParse(job.returnvalue);
-  if (parsed.success && parsed.data.generationId === job.id)
+function successOutcome(jobId: string | undefined, returnvalue: unknown): Outcome {
+  const parsed = GenerationJobResult.safeParse(returnvalue);
+  if (parsed.success && parsed.data.generationId === jobId)
     return { status: 'succeeded', result: parsed.data };
   return {
     status: 'failed',

@@ -9,6 +9,12 @@ export type Outcome =
   | { status: 'succeeded'; result: GenerationJobResult }
   | { status: 'failed' | 'canceled'; error: { name: string; message: string } };
 
+interface SettledRow {
+  user_id: string;
+  cost: number;
+  webhook_url: string | null;
+}
+
 export const refundReference = (id: string): string => `generation:${id}:refund`;
 export const debitReference = (id: string): string => `generation:${id}:debit`;
 
@@ -30,7 +36,50 @@ export class GenerationSettlement {
 
   /** True when this call settled it; false when it was already settled. */
   async settle(id: string, outcome: Outcome): Promise<boolean> {
-    const settled = await this.prisma.$transaction(
+    const settled =
+      outcome.status === 'succeeded'
+        ? await this.settleSucceeded(id, outcome.result)
+        : await this.settleInTransaction(id, outcome);
+    if (!settled) return false;
+    this.log.log({ generationId: id, status: outcome.status }, 'generation settled');
+    this.events.publish(id, { type: 'finished', status: outcome.status });
+    if (settled.webhook_url) await this.queueWebhook(id);
+    return true;
+  }
+
+  /**
+   * The common case in ONE statement (atomic on its own, no BEGIN/COMMIT round trips): the conditional status
+   * update and, only when it won, the artifact rows.
+   */
+  private async settleSucceeded(id: string, result: GenerationJobResult): Promise<SettledRow | undefined> {
+    const artifacts = [
+      ...result.artifacts.map((a) => ({ ...a, kind: 'image' })),
+      ...(result.animation ? [{ ...result.animation, kind: 'animation' }] : []),
+    ];
+    const rows = await this.prisma.$queryRaw<SettledRow[]>`
+      WITH done AS (
+        UPDATE generations
+           SET status = 'succeeded', finished_at = ${new Date(result.finishedAt)}::timestamptz,
+               started_at = COALESCE(started_at, ${new Date(result.startedAt)}::timestamptz),
+               pipeline_ms = ${result.pipelineMs}::double precision, worker_id = ${result.workerId}::text,
+               error_name = NULL, error_message = NULL
+         WHERE id = ${id}::uuid AND status IN ('queued', 'running')
+     RETURNING user_id, cost, webhook_url
+      ), stored AS (
+        INSERT INTO artifacts ("generation_id", "kind", "index", "seed", "width", "height", "key",
+                               "content_type", "finish_reason", "bytes")
+        SELECT ${id}::uuid, a.kind, a.index, a.seed, a.width, a.height, a.key, a."contentType",
+               a."finishReason", a.bytes
+          FROM done, jsonb_to_recordset(${JSON.stringify(artifacts)}::jsonb) AS a(kind text, index int,
+               seed bigint, width int, height int, key text, "contentType" text, "finishReason" text, bytes int)
+        ON CONFLICT DO NOTHING
+      )
+      SELECT user_id::text AS user_id, cost, webhook_url FROM done`;
+    return rows[0];
+  }
+
+  private async settleInTransaction(id: string, outcome: Outcome): Promise<SettledRow | undefined> {
+    return this.prisma.$transaction(
       async (tx) => {
         const result = outcome.status === 'succeeded' ? outcome.result : undefined;
         const error = outcome.status === 'succeeded' ? undefined : outcome.error;
@@ -60,11 +109,6 @@ export class GenerationSettlement {
       },
       { maxWait: 10_000, timeout: 10_000 },
     );
-    if (!settled) return false;
-    this.log.log({ generationId: id, status: outcome.status }, 'generation settled');
-    this.events.publish(id, { type: 'finished', status: outcome.status });
-    if (settled.webhook_url) await this.queueWebhook(id);
-    return true;
   }
 
   /**
