@@ -90,6 +90,32 @@ function argmax(values: readonly number[]): number {
   return best;
 }
 
+/** RGB8 pixels of a PNG. */
+async function pixels(png: Uint8Array): Promise<{ rgb: Uint8Array; width: number; height: number }> {
+  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { rgb: new Uint8Array(data), width: info.width, height: info.height };
+}
+
+/** The same caption on another background colour (the colour word occurs once: shape colour ≠ background). */
+export function recolourCaption(caption: string, from: string, to: string): string {
+  const article = /^[aeiou]/.test(to) ? 'an' : 'a';
+  const withArticle = new RegExp(`\\b(?:a|an) ${from}\\b`);
+  return withArticle.test(caption)
+    ? caption.replace(withArticle, `${article} ${to}`)
+    : caption.replace(new RegExp(`\\b${from}\\b`), to);
+}
+
+/** White 32×32 square in the centre of a black 64×64 mask (white = repaint). */
+async function centreMask(): Promise<Uint8Array> {
+  const m = new Uint8Array(64 * 64);
+  for (let y = 16; y < 48; y++) m.fill(255, y * 64 + 16, y * 64 + 48);
+  return new Uint8Array(
+    await sharp(m, { raw: { width: 64, height: 64, channels: 1 } })
+      .png()
+      .toBuffer(),
+  );
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -99,6 +125,7 @@ async function main(): Promise<void> {
       steps: { type: 'string', default: '20' },
       limit: { type: 'string' },
       threads: { type: 'string', default: '2' },
+      'no-edits': { type: 'boolean', default: false },
     },
   });
   const dir = path.resolve(values.model);
@@ -106,34 +133,68 @@ async function main(): Promise<void> {
   const engine = JSON.parse(await readFile(path.join(dir, 'easel.json'), 'utf8')) as {
     defaultGuidance: number;
   };
-  const cfgScale = values.cfg === undefined ? engine.defaultGuidance : Number(values.cfg);
-  const steps = Number(values.steps);
+  const names = Object.keys(spec.palette);
+  const common = {
+    width: 64,
+    height: 64,
+    steps: Number(values.steps),
+    cfgScale: values.cfg === undefined ? engine.defaultGuidance : Number(values.cfg),
+    sampler: values.sampler,
+  };
   const cases = spec.cases.slice(0, values.limit === undefined ? undefined : Number(values.limit));
   const pipeline = await StableDiffusionPipeline.fromModelDir(dir, {
     intraOpNumThreads: Number(values.threads),
-    limits: { defaultWidth: 64, defaultHeight: 64 },
   });
   const hits = { bg: 0, colour: 0, pos: 0 };
+  // Every 4th case is also edited: background recoloured by image-to-image (strength 0.8), and a square of
+  // another colour inpainted into the masked centre.
+  const edits = { n: 0, recolourBg: 0, recolourKeepsShape: 0, inpaintColour: 0 };
+  const mask = await centreMask();
   const started = performance.now();
+  let t2iMs = 0;
   try {
-    for (const c of cases) {
-      const result = await pipeline.run({
-        prompt: c.caption,
-        width: 64,
-        height: 64,
-        steps,
-        cfgScale,
-        sampler: values.sampler,
-        seed: c.seed,
-      });
-      const { data, info } = await sharp(result.images[0].png)
-        .removeAlpha()
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      const v = judge(new Uint8Array(data), info.width, info.height, spec);
+    for (const [i, c] of cases.entries()) {
+      const t0 = performance.now();
+      const { images } = await pipeline.run({ ...common, prompt: c.caption, seed: c.seed });
+      t2iMs += performance.now() - t0;
+      const img = await pixels(images[0].png);
+      const v = judge(img.rgb, img.width, img.height, spec);
       hits.bg += Number(v.bg === c.bg);
       hits.colour += Number(v.colour === c.colour);
       hits.pos += Number(v.pos === c.pos);
+      if (values['no-edits'] || i % 4 !== 0) continue;
+      edits.n++;
+      const others = names.filter((n) => n !== c.bg && n !== c.colour);
+      const newBg = others[i % others.length];
+      const recoloured = await pipeline.run({
+        ...common,
+        prompt: recolourCaption(c.caption, c.bg, newBg),
+        initImage: images[0].png,
+        strength: 0.8,
+        seed: c.seed,
+      });
+      const r = await pixels(recoloured.images[0].png);
+      const rv = judge(r.rgb, r.width, r.height, spec);
+      edits.recolourBg += Number(rv.bg === newBg);
+      edits.recolourKeepsShape += Number(rv.colour === c.colour);
+      const square = names.filter((n) => n !== c.bg && n !== c.colour)[(i + 3) % others.length];
+      const article = /^[aeiou]/.test(c.bg) ? 'an' : 'a';
+      const inpainted = await pipeline.run({
+        ...common,
+        prompt: `a large ${square} square in the center on ${article} ${c.bg} background`,
+        initImage: images[0].png,
+        maskImage: mask,
+        seed: c.seed,
+      });
+      const p = await pixels(inpainted.images[0].png);
+      let inSquare = 0;
+      for (let y = 24; y < 40; y++)
+        for (let x = 24; x < 40; x++) {
+          const k = y * 64 + x;
+          const one = judge(p.rgb.subarray(3 * k, 3 * k + 3), 1, 1, spec); // a 1×1 "picture": its nearest colour
+          inSquare += Number(one.bg === square);
+        }
+      edits.inpaintColour += Number(inSquare >= 0.5 * 16 * 16);
     }
   } finally {
     await pipeline.release();
@@ -141,15 +202,23 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const pct = (k: keyof typeof hits) => ((100 * hits[k]) / cases.length).toFixed(1);
   const ok = (k: keyof typeof hits) => (hits[k] / cases.length >= TARGETS[k] ? 'met' : 'NOT met');
+  const epct = (k: Exclude<keyof typeof edits, 'n'>) => ((100 * edits[k]) / Math.max(1, edits.n)).toFixed(1);
   console.log(
-    `easel-tiny, ${cases.length} held-out captions, ${values.sampler}, ${steps} steps, cfg ${cfgScale}`,
+    `easel-tiny, ${cases.length} held-out captions, ${common.sampler}, ${common.steps} steps, cfg ${common.cfgScale}`,
   );
   console.log('| check | right | target | |');
   console.log('|---|---|---|---|');
   console.log(`| background colour | ${pct('bg')}% | ≥ 95% | ${ok('bg')} |`);
   console.log(`| shape colour | ${pct('colour')}% | ≥ 85% | ${ok('colour')} |`);
   console.log(`| shape position | ${pct('pos')}% | ≥ 80% | ${ok('pos')} |`);
-  console.log(`${seconds.toFixed(1)} s in all, ${((1000 * seconds) / cases.length).toFixed(0)} ms per image`);
+  if (edits.n > 0) {
+    console.log(`| image-to-image: background recoloured (${edits.n}) | ${epct('recolourBg')}% | | |`);
+    console.log(`| image-to-image: shape colour kept (${edits.n}) | ${epct('recolourKeepsShape')}% | | |`);
+    console.log(`| inpainting: centre square colour (${edits.n}) | ${epct('inpaintColour')}% | | |`);
+  }
+  console.log(
+    `${seconds.toFixed(1)} s in all; text-to-image ${(t2iMs / cases.length).toFixed(0)} ms per 64×64 image`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();
