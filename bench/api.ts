@@ -1,6 +1,6 @@
 // `npm run bench:api`: the built API in its own process (its own database, easel_bench_api), then autocannon on
 // loopback against an authenticated GET /v1/user/balance; then the ledger bench (bench/ledger.ts) when present.
-// Knobs: BENCH_PORT, BENCH_CONNECTIONS (64), BENCH_SECONDS (10), BENCH_LOG_LEVEL (info), BENCH_API_WORKERS (1,<cores>).
+// Knobs: BENCH_API_NODE_ARGS, BENCH_SKIP_LEDGER=1, BENCH_PORT, BENCH_CONNECTIONS (64), BENCH_SECONDS (10), BENCH_LOG_LEVEL (info), BENCH_API_WORKERS (1,<cores>).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -32,7 +32,9 @@ function startApi(workers: number): { child: ChildProcess; logFile: string } {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'easel-bench-api-'));
   const logFile = path.join(dataDir, 'api.log');
   const log = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [path.join(root, 'apps/api/dist/main.js')], {
+  // BENCH_API_NODE_ARGS: extra node flags for the API process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'apps/api/dist/main.js')], {
     cwd: root,
     stdio: ['ignore', log, log],
     env: {
@@ -93,7 +95,7 @@ function autocannon(args: string[]): Promise<AutocannonResult> {
 
 function runLedgerBench(): Promise<void> {
   const file = path.join(root, 'bench/ledger.ts');
-  if (!existsSync(file)) return Promise.resolve();
+  if (!existsSync(file) || process.env.BENCH_SKIP_LEDGER === '1') return Promise.resolve();
   console.log('\n== ledger bench (bench/ledger.ts) ==');
   const args = ['--conditions=@easel/source', '--import', './tools/db/register.mjs', file];
   return new Promise((resolve, reject) => {
