@@ -139,8 +139,12 @@ describe('generation money', () => {
 
   it('settles once when an outcome is delivered twice (events, sweep and direct calls racing)', async () => {
     const user = await h.user(200);
+    // As above: the blocker keeps the worker busy until the doomed job's input is gone, so it surely fails.
+    const blocker = await submit(user.token, slow);
     const reply = await submit(user.token, { mode: 'image-to-image', initImage: await solidPng(64, 64) });
-    await h.env.store.deletePrefix(`generations/${reply.body.id}/inputs/`);
+    expect(await h.env.store.deletePrefix(`generations/${reply.body.id}/inputs/`)).toBe(1);
+    await call(h.api.url, 'POST', `/api/generations/${blocker.body.id}/cancel`, { token: user.token });
+    await finished(h.api.url, user.token, blocker.body.id, 60_000);
     await waitFor(
       async () => ((await h.env.queue.getJobState(reply.body.id)) === 'failed' ? true : undefined),
       30_000,
@@ -157,7 +161,7 @@ describe('generation money', () => {
     await finished(h.api.url, user.token, reply.body.id);
     expect((await entries(user.id, reply.body.id)).map((e) => e.kind)).toEqual(['debit', 'refund']);
     expect(await balance(h.api.url, user.token)).toBe(200);
-  });
+  }, 90_000);
 
   it('reconciles paid generations that never reached the queue: enqueued again, or refunded when it cannot', async () => {
     const user = await h.user(200);
