@@ -8,7 +8,15 @@ import type { SchedulerConfig } from '../schedulers/index.js';
 import { ClipTokenizer } from '../tokenizer/index.js';
 import { ModelError, OnnxSession, type SessionConfig } from '../runtime/index.js';
 import { locateModelFolder, readJsonObject, readVaeSettings, type ModelFolder } from './model-folder.js';
-import { floatTensor, floatType, idsTensor, readFloats, timestepTensor, type FloatType } from './tensors.js';
+import {
+  floatTensor,
+  floatType,
+  idsTensor,
+  readFloats,
+  ReusedFloatTensor,
+  timestepTensor,
+  type FloatType,
+} from './tensors.js';
 
 export interface ModelLoadOptions {
   /** Default ['cpu']; e.g. ['cuda', 'cpu'] or ['cuda:1']. */
@@ -40,6 +48,9 @@ interface Sessions {
 
 export class SdModel {
   private released = false;
+  // The denoising loop passes the same input buffers every step: their float32 tensors are made once.
+  private readonly unetSample = new ReusedFloatTensor();
+  private readonly unetHidden = new ReusedFloatTensor();
 
   private constructor(
     readonly dir: string,
@@ -189,9 +200,9 @@ export class SdModel {
     const ts = unet.input('timestep');
     const out = await unet.run(
       {
-        sample: floatTensor(sample, shape, this.unetFloat),
+        sample: this.unetSample.tensor(sample, shape, this.unetFloat),
         timestep: timestepTensor(t, batch, ts.type, ts.shape),
-        encoder_hidden_states: floatTensor(
+        encoder_hidden_states: this.unetHidden.tensor(
           hidden,
           [batch, tokens, this.textHiddenSize],
           floatType(unet.input('encoder_hidden_states').type, 'unet encoder_hidden_states'),

@@ -15,6 +15,30 @@ export function floatTensor(data: Float32Array, dims: readonly number[], type: F
   return type === 'float32' ? new Tensor('float32', data, dims) : float16Tensor(data, dims);
 }
 
+/**
+ * A float tensor kept over the caller's buffer while the same buffer and dims come back (ORT reads the data at
+ * run time, so in-place updates are seen). float16 converts the values, so it is made afresh every call.
+ */
+export class ReusedFloatTensor {
+  private data: Float32Array | null = null;
+  private last: Tensor | null = null;
+
+  tensor(data: Float32Array, dims: readonly number[], type: FloatType): Tensor {
+    if (type !== 'float32') return floatTensor(data, dims, type);
+    const last = this.last;
+    if (last && this.data === data && sameDims(last.dims, dims)) return last;
+    this.data = data;
+    this.last = new Tensor('float32', data, dims);
+    return this.last;
+  }
+}
+
+function sameDims(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Output data as Float32Array (fp16 outputs arrive as Float16Array or Uint16Array, depending on the JS engine). */
 export function readFloats(tensor: Tensor, where: string): Float32Array {
   const data = tensor.data;

@@ -1,4 +1,4 @@
-import { integerTimesteps, resolveConfig, trainSchedule, type ResolvedConfig } from './train-schedule.js';
+import { integerTimesteps, resolveConfig, trainTables, type ResolvedConfig } from './train-schedule.js';
 import { SchedulerError, type SchedulerConfig, type SchedulerName, type TimestepSpacing } from './types.js';
 
 const f32 = Math.fround;
@@ -19,7 +19,7 @@ export abstract class AlphaScheduler {
 
   constructor(config: SchedulerConfig, defaultSpacing: TimestepSpacing) {
     this.cfg = resolveConfig(config, defaultSpacing);
-    this.alphasCumprod = trainSchedule(this.cfg).alphasCumprod;
+    this.alphasCumprod = trainTables(this.cfg).alphasCumprod;
   }
 
   setTimesteps(numInferenceSteps: number): void {

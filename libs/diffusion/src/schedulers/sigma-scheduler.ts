@@ -3,8 +3,7 @@ import {
   floatTimesteps,
   resolveConfig,
   sigmasAt,
-  trainSchedule,
-  trainSigmas,
+  trainTables,
   type ResolvedConfig,
 } from './train-schedule.js';
 import { SchedulerError, type SchedulerConfig, type SchedulerName, type TimestepSpacing } from './types.js';
@@ -31,8 +30,9 @@ export abstract class SigmaScheduler {
 
   constructor(config: SchedulerConfig, defaultSpacing: TimestepSpacing = 'linspace') {
     this.cfg = resolveConfig(config, defaultSpacing);
-    this.trainSigmasF32 = trainSigmas(trainSchedule(this.cfg).alphasCumprod);
-    this.logSigmas = Float64Array.from(this.trainSigmasF32, (s) => f32(Math.log(s)));
+    const tables = trainTables(this.cfg);
+    this.trainSigmasF32 = tables.sigmasF32;
+    this.logSigmas = tables.logSigmas;
   }
 
   /** diffusers: max σ for linspace/trailing spacing, sqrt(max σ² + 1) for leading. */

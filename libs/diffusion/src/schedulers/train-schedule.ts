@@ -97,6 +97,41 @@ export function trainSchedule(cfg: ResolvedConfig): { betas: Float32Array; alpha
   return { betas, alphasCumprod };
 }
 
+/** The train-step tables a scheduler reads (never writes), shared by every scheduler built from the same config. */
+export interface TrainTables {
+  alphasCumprod: Float32Array;
+  /** σ per train step, float32. */
+  sigmasF32: Float32Array;
+  /** float32 log σ per train step, kept in a Float64Array. */
+  logSigmas: Float64Array;
+}
+
+const tableCache = new Map<string, TrainTables>();
+const TABLE_CACHE_MAX = 16;
+
+/**
+ * trainSchedule + trainSigmas + log σ, computed once per beta configuration: the pipeline builds fresh schedulers
+ * for every request and image, and recomputing 1000-step float32 tables each time cost up to milliseconds.
+ */
+export function trainTables(cfg: ResolvedConfig): TrainTables {
+  const key = JSON.stringify([
+    cfg.numTrainTimesteps,
+    cfg.betaStart,
+    cfg.betaEnd,
+    cfg.betaSchedule,
+    cfg.trainedBetas,
+  ]);
+  let tables = tableCache.get(key);
+  if (!tables) {
+    const { alphasCumprod } = trainSchedule(cfg);
+    const sigmasF32 = trainSigmas(alphasCumprod);
+    tables = { alphasCumprod, sigmasF32, logSigmas: Float64Array.from(sigmasF32, (s) => f32(Math.log(s))) };
+    if (tableCache.size >= TABLE_CACHE_MAX) tableCache.clear();
+    tableCache.set(key, tables);
+  }
+  return tables;
+}
+
 /** ((1 - ᾱ) / ᾱ) ** 0.5 per train step, float32 as diffusers' numpy copy of the tensor. */
 export function trainSigmas(alphasCumprod: Float32Array): Float32Array {
   return alphasCumprod.map((a) => f32(Math.sqrt(f32(f32(1 - a) / a))));
