@@ -8,6 +8,7 @@ const M = 397;
 const MATRIX_A = 0x9908b0df;
 const UPPER_MASK = 0x80000000;
 const LOWER_MASK = 0x7fffffff;
+const TWO_POW_M24 = 2 ** -24;
 
 export class Mt19937 {
   private readonly state = new Uint32Array(N);
@@ -37,6 +38,28 @@ export class Mt19937 {
     y ^= (y << 15) & 0xefc60000;
     y ^= y >>> 18;
     return y >>> 0;
+  }
+
+  /**
+   * out[i] = (next output & 0xffffff) · 2^-24 for i in [start, end): the same stream as calling nextUint32 per
+   * value, in one loop over the state (randn's uniform pass, which runs every ancestral step).
+   */
+  fillUniform24(out: Float32Array, start: number, end: number): void {
+    const mt = this.state;
+    let index = this.index;
+    for (let i = start; i < end; i++) {
+      if (index >= N) {
+        this.twist();
+        index = 0;
+      }
+      let y = mt[index++];
+      y ^= y >>> 11;
+      y ^= (y << 7) & 0x9d2c5680;
+      y ^= (y << 15) & 0xefc60000;
+      y ^= y >>> 18;
+      out[i] = (y & 0xffffff) * TWO_POW_M24;
+    }
+    this.index = index;
   }
 
   private twist(): void {

@@ -62,12 +62,12 @@ export class TorchGenerator {
   randnInto(out: Float32Array): Float32Array {
     const n = out.length;
     if (n >= VECTOR_MIN) {
-      for (let i = 0; i < n; i++) out[i] = this.uniform24();
+      this.engine.fillUniform24(out, 0, n);
       for (let i = 0; i + VECTOR_MIN <= n; i += VECTOR_MIN) boxMuller16(out, i);
       if (n % VECTOR_MIN !== 0) {
         // torch recomputes the last 16 values from fresh uniforms (overlapping the previous block).
         const start = n - VECTOR_MIN;
-        for (let i = start; i < n; i++) out[i] = this.uniform24();
+        this.engine.fillUniform24(out, start, n);
         boxMuller16(out, start);
       }
     } else {
