@@ -46,9 +46,12 @@ const COS_P2 = f32(4.166664568298827e-2);
 const TWO_PI_F32 = f32(2 * Math.PI);
 const scratch = new Float64Array(1);
 
-/** Box–Muller radius sqrt(-2·log256_ps(1 - u)) for one lane, left in scratch[0]. */
-function radiusLane(u: number): void {
-  bitsF[0] = Math.max(f32(1 - u), MIN_NORM_POS);
+/**
+ * Box–Muller radius sqrt(-2·log256_ps(1 - u)) for u = data[lane], left in scratch[0]. Takes the index, not u:
+ * a double argument to a call V8 does not inline is boxed, one heap number per value drawn.
+ */
+function radiusLane(data: Float32Array, lane: number): void {
+  bitsF[0] = Math.max(f32(1 - data[lane]), MIN_NORM_POS);
   const bits = bitsU[0];
   bitsU[0] = (bits & ~0x7f800000) | 0x3f000000; // the mantissa with 0.5's exponent
   let x = bitsF[0];
@@ -105,7 +108,7 @@ function sinCosLane(data: Float32Array, lane: number): void {
  */
 export function boxMuller16Avx2(data: Float32Array, offset: number): void {
   for (let lane = offset; lane < offset + 8; lane++) {
-    radiusLane(data[lane]);
+    radiusLane(data, lane);
     sinCosLane(data, lane);
   }
 }
