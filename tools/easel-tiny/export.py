@@ -136,7 +136,7 @@ def main() -> None:
                         '"two yellow stars on black". 64x64 only.'),
         'nativeWidth': 64, 'nativeHeight': 64, 'allowedSizes': [[64, 64]],
         'modes': ['text-to-image', 'image-to-image', 'inpainting'], 'inpainting': 'blend',
-        'defaultSteps': 20, 'defaultGuidance': 5.0,
+        'defaultSteps': 20, 'defaultGuidance': 5.0, 'defaultSampler': 'dpmpp_2m',
         'vocabulary': {'shapes': world.SHAPES, 'colours': world.COLOUR_NAMES, 'sizes': world.SIZES,
                        'positions': world.POSITION_NAMES},
     })
