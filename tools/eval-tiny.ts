@@ -131,14 +131,14 @@ async function main(): Promise<void> {
   const dir = path.resolve(values.model);
   const spec = JSON.parse(await readFile(path.join(dir, 'eval-cases.json'), 'utf8')) as EvalFile;
   const engine = JSON.parse(await readFile(path.join(dir, 'easel.json'), 'utf8')) as {
-    defaultGuidance: number;
+    defaultCfgScale: number;
   };
   const names = Object.keys(spec.palette);
   const common = {
     width: 64,
     height: 64,
     steps: Number(values.steps),
-    cfgScale: values.cfg === undefined ? engine.defaultGuidance : Number(values.cfg),
+    cfgScale: values.cfg === undefined ? engine.defaultCfgScale : Number(values.cfg),
     sampler: values.sampler,
   };
   const cases = spec.cases.slice(0, values.limit === undefined ? undefined : Number(values.limit));

@@ -61,7 +61,7 @@ describe('easel-tiny model folder', () => {
 describe('easel-tiny draws held-out captions', () => {
   it('gets background, shape colour and position right on a handful of captions', async () => {
     const spec = await readJson<EvalFile>('eval-cases.json');
-    const engine = await readJson<{ defaultGuidance: number; defaultSteps: number }>('easel.json');
+    const engine = await readJson<{ defaultCfgScale: number; defaultSteps: number }>('easel.json');
     const cases = spec.cases.filter((_, i) => i % 27 === 0); // 8 captions, different combinations
     const pipeline = new StableDiffusionPipeline(model);
     const hits = { bg: 0, colour: 0, pos: 0 };
@@ -71,7 +71,7 @@ describe('easel-tiny draws held-out captions', () => {
         width: 64,
         height: 64,
         steps: engine.defaultSteps,
-        cfgScale: engine.defaultGuidance,
+        cfgScale: engine.defaultCfgScale,
         sampler: 'dpmpp_2m',
         seed: c.seed,
       });

@@ -127,18 +127,17 @@ def main() -> None:
         'tokenizer': ['transformers', 'CLIPTokenizer'], 'unet': ['diffusers', 'OnnxRuntimeModel'],
         'vae_decoder': ['diffusers', 'OnnxRuntimeModel'], 'vae_encoder': ['diffusers', 'OnnxRuntimeModel'],
     })
+    # The worker's engine descriptor (libs/contracts EngineDescriptor fields; the id comes from WORKER_ENGINES).
     dump(f'{out}/easel.json', {
-        'id': 'easel-tiny', 'name': 'Easel Tiny (demo/test model)',
+        'name': 'Easel Tiny (demo/test model)',
         'description': ('Small demo and test model trained by tools/easel-tiny on a procedural world: one or two '
                         'shapes (' + ', '.join(world.SHAPES) + ') in ' + ', '.join(world.COLOUR_NAMES)
                         + ', small or large, on the left/right/top/bottom/center or in a corner, on a coloured '
                         'background. Example: "a large red circle on the left on a blue background", '
                         '"two yellow stars on black". 64x64 only.'),
-        'nativeWidth': 64, 'nativeHeight': 64, 'allowedSizes': [[64, 64]],
-        'modes': ['text-to-image', 'image-to-image', 'inpainting'], 'inpainting': 'blend',
-        'defaultSteps': 20, 'defaultGuidance': 5.0, 'defaultSampler': 'dpmpp_2m',
-        'vocabulary': {'shapes': world.SHAPES, 'colours': world.COLOUR_NAMES, 'sizes': world.SIZES,
-                       'positions': world.POSITION_NAMES},
+        'nativeWidth': 64, 'nativeHeight': 64, 'sizeMultiple': 64, 'minSize': 64, 'maxSize': 64, 'maxPixels': 4096,
+        'modes': ['text-to-image', 'image-to-image', 'inpaint', 'interpolate'],
+        'defaultSteps': 20, 'defaultCfgScale': 5.0, 'defaultSampler': 'dpmpp_2m',
     })
 
     dump(f'{out}/eval-cases.json', {
