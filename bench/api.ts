@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { autocannon, postJson, waitReady, type AutocannonResult } from './support/http.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.BENCH_PORT ?? 3987);
@@ -19,14 +20,6 @@ const databaseUrl =
   process.env.BENCH_API_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/easel_bench_api';
 const base = `http://127.0.0.1:${port}`;
 const CLOCK_TICKS_PER_SECOND = 100; // sysconf(_SC_CLK_TCK) on Linux
-
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { average: number; p50: number; p97_5: number; p99: number; max: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
 
 function startApi(workers: number): { child: ChildProcess; logFile: string } {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'easel-bench-api-'));
@@ -53,44 +46,6 @@ function startApi(workers: number): { child: ChildProcess; logFile: string } {
     },
   });
   return { child, logFile };
-}
-
-async function waitReady(child: ChildProcess, logFile: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}; see ${logFile}`);
-    try {
-      if ((await fetch(`${base}/health/ready`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`API not ready after 60 s; see ${logFile}`);
-}
-
-async function post<T>(route: string, body: unknown, token?: string): Promise<T> {
-  const response = await fetch(`${base}${route}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${route}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-function autocannon(args: string[]): Promise<AutocannonResult> {
-  return new Promise((resolve, reject) => {
-    const cli = path.join(root, 'node_modules/autocannon/autocannon.js');
-    const child = spawn(process.execPath, [cli, '--json', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`autocannon exited with ${code}`));
-      resolve(JSON.parse(out) as AutocannonResult);
-    });
-  });
 }
 
 function runLedgerBench(): Promise<void> {
@@ -149,13 +104,13 @@ async function benchApi(workers: number, baseline: AutocannonResult): Promise<vo
   const { child, logFile } = startApi(workers);
   let userId: string | undefined;
   try {
-    await waitReady(child, logFile);
-    const signup = await post<{ user: { id: string }; accessToken: string }>('/api/auth/signup', {
+    await waitReady(base, child, logFile, 60_000);
+    const signup = await postJson<{ user: { id: string }; accessToken: string }>(base, '/api/auth/signup', {
       email: `bench-${randomUUID()}@easel.test`,
       password: 'bench password',
     });
     userId = signup.user.id;
-    const { key } = await post<{ key: string }>('/api/keys', { name: 'bench' }, signup.accessToken);
+    const { key } = await postJson<{ key: string }>(base, '/api/keys', { name: 'bench' }, signup.accessToken);
     const target = ['-H', `authorization=Bearer ${key}`, `${base}/v1/user/balance`];
 
     await autocannon(['-c', String(connections), '-d', '2', ...target]); // warm-up: JIT, pools, key caches

@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { ENGINE_REGISTRY_KEY, generationQueueName } from '@easel/contracts';
 import { Queue } from 'bullmq';
 import pg from 'pg';
+import { autocannon, postJson, waitReady } from './support/http.js';
 import { createTestEnv, REDIS_URL, spawnWorker, type WorkerProcess } from '../test/worker/worker-harness.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -89,35 +90,6 @@ function startApi(storageRoot: string): { child: ChildProcess; logFile: string }
   return { child, logFile };
 }
 
-async function waitReady(child: ChildProcess, logFile: string): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}; see ${logFile}`);
-    try {
-      if ((await fetch(`${base}/health/ready`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`API not ready after 120 s; see ${logFile}`);
-}
-
-async function post<T>(route: string, body: unknown, token?: string, headers: Record<string, string> = {}) {
-  const response = await fetch(`${base}${route}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...headers,
-    },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${route}: ${response.status} ${text}`);
-  return JSON.parse(text) as T;
-}
-
 /** User + system CPU seconds a process has used (Linux /proc; clock ticks of 1/100 s). */
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
@@ -144,9 +116,15 @@ async function closedLoop(key: string, engine: string, clients: number, total: n
         next++;
         const t0 = performance.now();
         const wall0 = Date.now();
-        const view = await post<Finished>('/api/generations', { engine, prompt: 'a red square' }, key, {
-          prefer: 'wait=60',
-        });
+        const view = await postJson<Finished>(
+          base,
+          '/api/generations',
+          { engine, prompt: 'a red square' },
+          key,
+          {
+            prefer: 'wait=60',
+          },
+        );
         const ms = performance.now() - t0;
         if (view.status !== 'succeeded') {
           failures.push(`${view.status}: ${view.error?.name ?? ''} ${view.error?.message ?? ''}`);
@@ -174,27 +152,6 @@ async function closedLoop(key: string, engine: string, clients: number, total: n
   return { wallS, e2e: sort(e2e), overhead: sort(overhead), pipeline: sort(pipeline), failures, breakdown };
 }
 
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-  statusCodeStats?: Record<string, { count: number }>;
-}
-
-function autocannon(args: string[]): Promise<AutocannonResult> {
-  return new Promise((resolve, reject) => {
-    const cli = path.join(root, 'node_modules/autocannon/autocannon.js');
-    const child = spawn(process.execPath, [cli, '--json', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve(JSON.parse(out) as AutocannonResult) : reject(new Error(`autocannon ${code}`)),
-    );
-  });
-}
-
 async function main(): Promise<void> {
   const env = await createTestEnv();
   const workers: WorkerProcess[] = [];
@@ -210,10 +167,10 @@ async function main(): Promise<void> {
     const deadline = new Promise((_, reject) =>
       setTimeout(() => reject(new Error('workers not ready in 120 s')), 120_000).unref(),
     );
-    await Promise.race([Promise.all([waitReady(api, logFile), workersReady]), deadline]);
+    await Promise.race([Promise.all([waitReady(base, api, logFile, 120_000), workersReady]), deadline]);
     console.log('API and workers ready');
     await db.connect();
-    const signup = await post<{ user: { id: string }; accessToken: string }>('/api/auth/signup', {
+    const signup = await postJson<{ user: { id: string }; accessToken: string }>(base, '/api/auth/signup', {
       email: `bench-e2e-${randomUUID()}@easel.test`,
       password: 'bench password',
     });
@@ -226,7 +183,7 @@ async function main(): Promise<void> {
        SELECT $3, $1, $2, 'adjustment', $4, credits FROM b`,
       [userId, grant, randomUUID(), `bench:${randomUUID()}`],
     );
-    const { key } = await post<{ key: string }>('/api/keys', { name: 'bench' }, signup.accessToken);
+    const { key } = await postJson<{ key: string }>(base, '/api/keys', { name: 'bench' }, signup.accessToken);
     console.log(
       `engine ${env.engineId} (generated test model, 64x64, 4 steps), ${WORKERS} worker processes, CPU`,
     );
