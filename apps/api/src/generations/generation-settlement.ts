@@ -1,13 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { GenerationJobResult, JobArtifact } from '@easel/contracts';
+import type { GenerationJobResult } from '@easel/contracts';
 import { PrismaService } from '../database/prisma.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { GenerationEvents } from './generation-events.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 
-export type Outcome =
-  | { status: 'succeeded'; result: GenerationJobResult }
-  | { status: 'failed' | 'canceled'; error: { name: string; message: string } };
+type FailedOutcome = { status: 'failed' | 'canceled'; error: { name: string; message: string } };
+export type Outcome = { status: 'succeeded'; result: GenerationJobResult } | FailedOutcome;
 
 interface SettledRow {
   user_id: string;
@@ -39,7 +38,7 @@ export class GenerationSettlement {
     const settled =
       outcome.status === 'succeeded'
         ? await this.settleSucceeded(id, outcome.result)
-        : await this.settleInTransaction(id, outcome);
+        : await this.settleUnsuccessful(id, outcome);
     if (!settled) return false;
     this.log.log({ generationId: id, status: outcome.status }, 'generation settled');
     this.events.publish(id, { type: 'finished', status: outcome.status });
@@ -78,33 +77,22 @@ export class GenerationSettlement {
     return rows[0];
   }
 
-  private async settleInTransaction(id: string, outcome: Outcome): Promise<SettledRow | undefined> {
+  /** Failed or canceled: the conditional status update and the refund in one transaction. */
+  private async settleUnsuccessful(id: string, outcome: FailedOutcome): Promise<SettledRow | undefined> {
     return this.prisma.$transaction(
       async (tx) => {
-        const result = outcome.status === 'succeeded' ? outcome.result : undefined;
-        const error = outcome.status === 'succeeded' ? undefined : outcome.error;
-        const rows = await tx.$queryRaw<Array<{ user_id: string; cost: number; webhook_url: string | null }>>`
+        const rows = await tx.$queryRaw<SettledRow[]>`
           UPDATE generations
              SET status = ${outcome.status}::generation_status,
-                 finished_at = COALESCE(${result ? new Date(result.finishedAt) : null}::timestamptz, now()),
-                 started_at = COALESCE(started_at, ${result ? new Date(result.startedAt) : null}::timestamptz),
-                 pipeline_ms = ${result?.pipelineMs ?? null}::double precision,
-                 worker_id = ${result?.workerId ?? null},
-                 error_name = ${error?.name ?? null},
-                 error_message = ${error?.message ?? null}
+                 finished_at = now(),
+                 pipeline_ms = NULL,
+                 worker_id = NULL,
+                 error_name = ${outcome.error.name},
+                 error_message = ${outcome.error.message}
            WHERE id = ${id}::uuid AND status IN ('queued', 'running')
        RETURNING user_id, cost, webhook_url`;
         const row = rows[0];
-        if (!row) return undefined;
-        if (result) {
-          const artifacts = [
-            ...result.artifacts.map((a) => artifactRow(id, 'image', a)),
-            ...(result.animation ? [artifactRow(id, 'animation', result.animation)] : []),
-          ];
-          await tx.artifact.createMany({ data: artifacts, skipDuplicates: true });
-        } else if (row.cost > 0) {
-          await this.ledger.refund(row.user_id, row.cost, refundReference(id), { tx });
-        }
+        if (row && row.cost > 0) await this.ledger.refund(row.user_id, row.cost, refundReference(id), { tx });
         return row;
       },
       { maxWait: 10_000, timeout: 10_000 },
@@ -141,19 +129,4 @@ export class GenerationSettlement {
        WHERE id = ${id}::uuid AND status = 'queued'`;
     return changed > 0;
   }
-}
-
-function artifactRow(generationId: string, kind: 'image' | 'animation', a: JobArtifact) {
-  return {
-    generationId,
-    kind,
-    index: a.index,
-    seed: BigInt(a.seed),
-    width: a.width,
-    height: a.height,
-    key: a.key,
-    contentType: a.contentType,
-    finishReason: a.finishReason,
-    bytes: a.bytes,
-  };
 }
