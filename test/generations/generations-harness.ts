@@ -65,6 +65,7 @@ export async function startGenerationsHarness(
     GENERATION_RECONCILE_AFTER_MS: '1500',
     GENERATION_JOB_ATTEMPTS: '2',
     WEBHOOK_BACKOFF_MS: '100',
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     LOG_LEVEL: 'warn',
     ...apiEnv,
   };

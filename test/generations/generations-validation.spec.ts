@@ -19,7 +19,8 @@ let h: GenerationsHarness;
 let user: { id: string; token: string };
 
 beforeAll(async () => {
-  h = await startGenerationsHarness();
+  // Production's webhook policy: only public targets.
+  h = await startGenerationsHarness({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false' });
   user = await h.user(100);
 });
 afterAll(async () => {
@@ -100,6 +101,27 @@ describe('refused before any charge', () => {
       /body\.outpaint/,
     ],
     ['an unknown field', () => ({ style: 'anime' }), /unknown field 'style'/],
+    [
+      'a webhook to loopback',
+      () => ({ webhookUrl: 'http://127.0.0.1:6379/' }),
+      /body\.webhookUrl: must be a public/,
+    ],
+    [
+      'a webhook to localhost',
+      () => ({ webhookUrl: 'http://localhost:5432/' }),
+      /body\.webhookUrl: must be a public/,
+    ],
+    [
+      'a webhook to the cloud metadata service',
+      () => ({ webhookUrl: 'http://169.254.169.254/latest/meta-data/' }),
+      /body\.webhookUrl: must be a public/,
+    ],
+    [
+      'a webhook to a private IPv6 address',
+      () => ({ webhookUrl: 'http://[fd00::1]/hook' }),
+      /body\.webhookUrl/,
+    ],
+    ['a webhook that is not http(s)', () => ({ webhookUrl: 'file:///etc/passwd' }), /body\.webhookUrl/],
   ];
 
   it.each(cases)('%s → 400 naming the field, no charge', async (_what, body, message) => {

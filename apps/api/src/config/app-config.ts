@@ -25,7 +25,14 @@ export interface AppConfig {
     maxWaitSeconds: number;
     signedUrlTtlSeconds: number;
   };
-  webhooks: { secret: string; maxAttempts: number; backoffMs: number; timeoutMs: number };
+  webhooks: {
+    secret: string;
+    maxAttempts: number;
+    backoffMs: number;
+    timeoutMs: number;
+    /** Deliver to loopback/private addresses too (tests, local development); never in production. */
+    allowPrivateTargets: boolean;
+  };
 }
 
 export class ConfigError extends Error {
@@ -98,6 +105,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
       backoffMs: e.WEBHOOK_BACKOFF_MS,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,
     },
   };
 }

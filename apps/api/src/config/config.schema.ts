@@ -44,5 +44,7 @@ export const EnvSchema = z.object({
   WEBHOOK_MAX_ATTEMPTS: positiveInt.max(30).default(8),
   WEBHOOK_BACKOFF_MS: positiveInt.default(1_000),
   WEBHOOK_TIMEOUT_MS: positiveInt.default(10_000),
+  /** Allow webhooks to loopback, private and reserved addresses (tests, local development). */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.default(false),
 });
 export type Env = z.infer<typeof EnvSchema>;

@@ -16,6 +16,8 @@ import { Prisma } from '../generated/prisma/client.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { GenerationQueues } from '../queue/generation-queues.js';
 import { REDIS } from '../redis/redis.module.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
 import { GenerationEvents } from './generation-events.js';
 import { GenerationFinalizer } from './generation-finalizer.js';
 import { probeImage, type ProbedImage } from './generation-images.js';
@@ -28,6 +30,7 @@ import {
   newGenerationRecord,
   type NewGeneration,
 } from './generation.repository.js';
+import { webhookUrlProblem } from './webhook-target.js';
 import { IDEMPOTENCY_WINDOW_MS, IdempotencyConflictError, requestHash } from './idempotency.js';
 
 export type { GenerationView } from './generation-view.js';
@@ -60,6 +63,7 @@ export class GenerationsService {
     private readonly finalizer: GenerationFinalizer,
     private readonly events: GenerationEvents,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
@@ -85,6 +89,9 @@ export class GenerationsService {
       const existing = await this.findIdempotent(userId, inputs.idempotencyKey, hash);
       if (existing) return existing;
     }
+    const webhookProblem =
+      request.webhookUrl && webhookUrlProblem(request.webhookUrl, this.config.webhooks.allowPrivateTargets);
+    if (webhookProblem) throw new GenerationInputError('webhookUrl', webhookProblem);
     const engine = await this.engines.get(request.engine).catch((error: unknown) => {
       if (error instanceof EngineNotFoundError) throw new GenerationInputError('engine', error.message);
       throw error;

@@ -1,9 +1,12 @@
 import { createHmac } from 'node:crypto';
+import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Queue, Worker, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { GenerationRepository } from './generation.repository.js';
+import { publicOnlyLookup, webhookUrlProblem, WebhookTargetRefused } from './webhook-target.js';
 
 export const WEBHOOK_QUEUE = 'webhooks';
 export const SIGNATURE_HEADER = 'Easel-Signature';
@@ -75,26 +78,57 @@ export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
     const record = await this.repository.find(job.data.generationId);
     if (!record?.webhookUrl) return;
     const body = JSON.stringify(await this.repository.view(record));
-    const { secret, timeoutMs } = this.config.webhooks;
-    const response = await fetch(record.webhookUrl, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'Easel-Webhooks/1',
-        [SIGNATURE_HEADER]: webhookSignature(secret, body, Math.floor(Date.now() / 1000)),
-        'Easel-Delivery-Attempt': String(job.attemptsMade + 1),
-      },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await response.body?.cancel();
-    if (response.status < 200 || response.status >= 300) {
-      throw new Error(`receiver answered ${response.status}`);
+    const { secret, timeoutMs, allowPrivateTargets } = this.config.webhooks;
+    // Checked again at delivery: the policy may have been tightened since the request was accepted.
+    const problem = webhookUrlProblem(record.webhookUrl, allowPrivateTargets);
+    if (problem) throw new UnrecoverableError(`webhookUrl ${problem}`);
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'Easel-Webhooks/1',
+      [SIGNATURE_HEADER]: webhookSignature(secret, body, Math.floor(Date.now() / 1000)),
+      'Easel-Delivery-Attempt': String(job.attemptsMade + 1),
+    };
+    let status: number;
+    try {
+      status = await postJson(record.webhookUrl, headers, body, timeoutMs, allowPrivateTargets);
+    } catch (error) {
+      // A refused target will not become acceptable on retry.
+      if (error instanceof WebhookTargetRefused) throw new UnrecoverableError(error.message);
+      throw error;
     }
+    if (status < 200 || status >= 300) throw new Error(`receiver answered ${status}`);
   }
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.allSettled([this.worker?.close(), this.queue?.close()]);
   }
+}
+
+/** POSTs and answers the status; redirects are not followed (a 3xx is a failed attempt). */
+function postJson(
+  url: string,
+  headers: OutgoingHttpHeaders,
+  body: string,
+  timeoutMs: number,
+  allowPrivate: boolean,
+): Promise<number> {
+  const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(
+      url,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+        lookup: publicOnlyLookup(allowPrivate),
+        signal: AbortSignal.timeout(timeoutMs),
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
