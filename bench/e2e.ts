@@ -6,7 +6,8 @@
 //  2. throughput: 4 clients per worker, images/s and latency under load (queueing included).
 //  3. the submit path alone (POST → 202: auth, price, debit + insert in one transaction, enqueue) with autocannon,
 //     against a registry entry that no worker consumes, so workers take no CPU from it.
-// Knobs: BENCH_PORT (a free one), BENCH_SECONDS (10), BENCH_JOBS (60), BENCH_CONNECTIONS (32).
+// Knobs: BENCH_PORT (a free one), BENCH_SECONDS (10), BENCH_JOBS (60), BENCH_CONNECTIONS (32), BENCH_PHASES (1,2,3),
+// BENCH_API_WORKERS (1: API processes, node:cluster).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
@@ -17,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { ENGINE_REGISTRY_KEY, generationQueueName } from '@easel/contracts';
 import { Queue } from 'bullmq';
 import pg from 'pg';
-import { autocannon, postJson, waitReady } from './support/http.js';
+import { autocannon, cpuByCommand, cpuPerRequest, postJson, waitReady } from './support/http.js';
 import { createTestEnv, REDIS_URL, spawnWorker, type WorkerProcess } from '../test/worker/worker-harness.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,6 +38,7 @@ const databaseUrl =
   process.env.BENCH_E2E_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/easel_bench_e2e';
 const base = `http://127.0.0.1:${port}`;
 const WORKERS = 2;
+const phases = new Set((process.env.BENCH_PHASES ?? '1,2,3').split(',').map(Number));
 
 interface Finished {
   status: string;
@@ -85,6 +87,7 @@ function startApi(storageRoot: string): { child: ChildProcess; logFile: string }
       LOG_LEVEL: 'warn',
       RATE_LIMIT_API_KEY_MAX: '1000000000',
       DEMO_ACCOUNT: 'false',
+      API_WORKERS: process.env.BENCH_API_WORKERS ?? '1',
     },
   });
   return { child, logFile };
@@ -152,6 +155,42 @@ async function closedLoop(key: string, engine: string, clients: number, total: n
   return { wallS, e2e: sort(e2e), overhead: sort(overhead), pipeline: sort(pipeline), failures, breakdown };
 }
 
+async function latencyPhase(key: string, engine: string): Promise<void> {
+  await closedLoop(key, engine, WORKERS, 2 * WORKERS); // warm-up: JIT, pools, sessions
+  const latency = await closedLoop(key, engine, WORKERS, jobs);
+  console.log(`\n== 1. latency, ${WORKERS} clients (one per worker), ${jobs} jobs ==`);
+  console.log(
+    `request → completion  p50 ${fmt(percentile(latency.e2e, 50))}  p99 ${fmt(percentile(latency.e2e, 99))}`,
+  );
+  console.log(
+    `worker pipeline       p50 ${fmt(percentile(latency.pipeline, 50))}  p99 ${fmt(percentile(latency.pipeline, 99))}`,
+  );
+  const overheadP50 = percentile(latency.overhead, 50);
+  console.log(
+    `service overhead      p50 ${fmt(overheadP50)}  p99 ${fmt(percentile(latency.overhead, 99))}  (target p50 ≤ 25 ms: ${overheadP50 <= 25 ? 'met' : 'NOT met'})`,
+  );
+  console.log(`overhead p50 parts    ${latency.breakdown}`);
+  console.log(
+    `throughput            ${(latency.e2e.length / latency.wallS).toFixed(1)} images/s, failed ${latency.failures.length}`,
+  );
+}
+
+async function throughputPhase(key: string, engine: string): Promise<void> {
+  const clients = 4 * WORKERS;
+  const load = await closedLoop(key, engine, clients, jobs);
+  console.log(`\n== 2. throughput, ${clients} clients, ${jobs} jobs ==`);
+  console.log(
+    `throughput            ${(load.e2e.length / load.wallS).toFixed(1)} images/s, failed ${load.failures.length}`,
+  );
+  for (const failure of new Set(load.failures)) console.log(`  failure: ${failure}`);
+  console.log(
+    `request → completion  p50 ${fmt(percentile(load.e2e, 50))}  p99 ${fmt(percentile(load.e2e, 99))} (queueing included)`,
+  );
+  console.log(
+    `service overhead      p50 ${fmt(percentile(load.overhead, 50))}  p99 ${fmt(percentile(load.overhead, 99))}`,
+  );
+}
+
 async function main(): Promise<void> {
   const env = await createTestEnv();
   const workers: WorkerProcess[] = [];
@@ -190,37 +229,9 @@ async function main(): Promise<void> {
     // Shared machines skew every figure below: the load says how much.
     console.log(load1());
 
-    await closedLoop(key, env.engineId, WORKERS, 2 * WORKERS); // warm-up: JIT, pools, sessions
-    const latency = await closedLoop(key, env.engineId, WORKERS, jobs);
-    console.log(`\n== 1. latency, ${WORKERS} clients (one per worker), ${jobs} jobs ==`);
-    console.log(
-      `request → completion  p50 ${fmt(percentile(latency.e2e, 50))}  p99 ${fmt(percentile(latency.e2e, 99))}`,
-    );
-    console.log(
-      `worker pipeline       p50 ${fmt(percentile(latency.pipeline, 50))}  p99 ${fmt(percentile(latency.pipeline, 99))}`,
-    );
-    const overheadP50 = percentile(latency.overhead, 50);
-    console.log(
-      `service overhead      p50 ${fmt(overheadP50)}  p99 ${fmt(percentile(latency.overhead, 99))}  (target p50 ≤ 25 ms: ${overheadP50 <= 25 ? 'met' : 'NOT met'})`,
-    );
-    console.log(`overhead p50 parts    ${latency.breakdown}`);
-    console.log(
-      `throughput            ${(latency.e2e.length / latency.wallS).toFixed(1)} images/s, failed ${latency.failures.length}`,
-    );
-
-    const clients = 4 * WORKERS;
-    const load = await closedLoop(key, env.engineId, clients, jobs);
-    console.log(`\n== 2. throughput, ${clients} clients, ${jobs} jobs ==`);
-    console.log(
-      `throughput            ${(load.e2e.length / load.wallS).toFixed(1)} images/s, failed ${load.failures.length}`,
-    );
-    for (const failure of new Set(load.failures)) console.log(`  failure: ${failure}`);
-    console.log(
-      `request → completion  p50 ${fmt(percentile(load.e2e, 50))}  p99 ${fmt(percentile(load.e2e, 99))} (queueing included)`,
-    );
-    console.log(
-      `service overhead      p50 ${fmt(percentile(load.overhead, 50))}  p99 ${fmt(percentile(load.overhead, 99))}`,
-    );
+    if (phases.has(1)) await latencyPhase(key, env.engineId);
+    if (phases.has(2)) await throughputPhase(key, env.engineId);
+    if (!phases.has(3)) return;
 
     // 3. A registry entry for an engine no worker consumes: the submit path runs in full, the jobs just wait.
     const descriptor = JSON.parse(
@@ -245,6 +256,7 @@ async function main(): Promise<void> {
     ];
     await autocannon(['-c', String(connections), '-d', '2', ...target, `${base}/api/generations`]);
     const cpuBefore = cpuSeconds(api.pid ?? 0);
+    const machineBefore = cpuByCommand();
     const submit = await autocannon([
       '-c',
       String(connections),
@@ -254,6 +266,7 @@ async function main(): Promise<void> {
       `${base}/api/generations`,
     ]);
     const apiCpuMs = ((cpuSeconds(api.pid ?? 0) - cpuBefore) * 1000) / Math.max(1, submit.requests.total);
+    const machineCpu = cpuPerRequest(machineBefore, cpuByCommand(), submit.requests.total);
     console.log(`\n${load1()}`);
     const accepted = submit.statusCodeStats?.['202']?.count ?? 0;
     console.log(
@@ -262,6 +275,7 @@ async function main(): Promise<void> {
     console.log(
       `${submit.requests.average.toFixed(0)} req/s (target ≥ 1000: ${submit.requests.average >= 1000 ? 'met' : 'NOT met'}), p50 ${submit.latency.p50} ms, p99 ${submit.latency.p99} ms, 202: ${accepted} of ${submit.requests.total}, non-2xx ${submit.non2xx}, errors ${submit.errors}; API process CPU ${apiCpuMs.toFixed(1)} ms per request`,
     );
+    console.log(`CPU ms per request by process (whole machine): ${machineCpu}`);
   } finally {
     await env.redis.hdel(ENGINE_REGISTRY_KEY, submitEngine).catch(() => undefined);
     const submitQueue = new Queue(generationQueueName(submitEngine), { connection: { url: REDIS_URL } });
