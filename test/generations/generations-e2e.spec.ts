@@ -171,6 +171,13 @@ describe('native generations API', () => {
     expect(reply.headers.get('preference-applied')).toBe('wait=20');
     expect(reply.body.status).toBe('succeeded');
     expect(reply.body.artifacts).toHaveLength(1);
+    // The held answer is built from the settled record without a read: it must equal what GET reads back.
+    const read = await call<GenerationBody>(h.api.url, 'GET', `/api/generations/${reply.body.id}`, { token });
+    const withoutUrls = (g: GenerationBody) => ({
+      ...g,
+      artifacts: g.artifacts.map((a) => ({ ...a, url: new URL(a.url, h.api.url).pathname })),
+    });
+    expect(withoutUrls(reply.body)).toEqual(withoutUrls(read.body));
   });
 
   it('lists newest first with a cursor, and deletes images while the ledger stays', async () => {

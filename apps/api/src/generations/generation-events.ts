@@ -1,11 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { Injectable } from '@nestjs/common';
 import type { GenerationStatus } from '@easel/contracts';
+import type { GenerationRecord } from './generation-view.js';
 
 export type GenerationEvent =
   | { type: 'started'; startedAt: string }
   | { type: 'progress'; step: number; total: number; preview?: string }
-  | { type: 'finished'; status: GenerationStatus };
+  | { type: 'finished'; status: GenerationStatus; record?: GenerationRecord };
 
 /**
  * In-process fan-out of generation lifecycle events (fed by this replica's QueueEvents listeners and its own

@@ -1,18 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { GenerationJobResult } from '@easel/contracts';
 import { PrismaService } from '../database/prisma.service.js';
+import { Prisma } from '../generated/prisma/client.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { GenerationEvents } from './generation-events.js';
+import type { ArtifactRecord, GenerationRecord } from './generation-view.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 
 type FailedOutcome = { status: 'failed' | 'canceled'; error: { name: string; message: string } };
 export type Outcome = { status: 'succeeded'; result: GenerationJobResult } | FailedOutcome;
 
-interface SettledRow {
-  user_id: string;
-  cost: number;
-  webhook_url: string | null;
-}
+/** The settled row as the repository's GenerationRecord (artifacts added by the caller). */
+type SettledRow = Omit<GenerationRecord, 'artifacts'>;
+
+const SETTLED_COLUMNS = Prisma.sql`id::text AS id, user_id::text AS "userId", engine, mode, status::text AS status,
+  params, cost, error_name AS "errorName", error_message AS "errorMessage", webhook_url AS "webhookUrl",
+  pipeline_ms AS "pipelineMs", created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
 
 export const refundReference = (id: string): string => `generation:${id}:refund`;
 export const debitReference = (id: string): string => `generation:${id}:debit`;
@@ -41,8 +44,10 @@ export class GenerationSettlement {
         : await this.settleUnsuccessful(id, outcome);
     if (!settled) return false;
     this.log.log({ generationId: id, status: outcome.status }, 'generation settled');
-    this.events.publish(id, { type: 'finished', status: outcome.status });
-    if (settled.webhook_url) await this.queueWebhook(id);
+    // The settled record rides along, so requests waiting on this replica answer without reading it back.
+    const artifacts = outcome.status === 'succeeded' ? artifactRecords(outcome.result) : [];
+    this.events.publish(id, { type: 'finished', status: outcome.status, record: { ...settled, artifacts } });
+    if (settled.webhookUrl) await this.queueWebhook(id);
     return true;
   }
 
@@ -63,7 +68,7 @@ export class GenerationSettlement {
                pipeline_ms = ${result.pipelineMs}::double precision, worker_id = ${result.workerId}::text,
                error_name = NULL, error_message = NULL
          WHERE id = ${id}::uuid AND status IN ('queued', 'running')
-     RETURNING user_id, cost, webhook_url
+     RETURNING ${SETTLED_COLUMNS}
       ), stored AS (
         INSERT INTO artifacts ("generation_id", "kind", "index", "seed", "width", "height", "key",
                                "content_type", "finish_reason", "bytes")
@@ -73,7 +78,7 @@ export class GenerationSettlement {
                seed bigint, width int, height int, key text, "contentType" text, "finishReason" text, bytes int)
         ON CONFLICT DO NOTHING
       )
-      SELECT user_id::text AS user_id, cost, webhook_url FROM done`;
+      SELECT * FROM done`;
     return rows[0];
   }
 
@@ -90,9 +95,9 @@ export class GenerationSettlement {
                  error_name = ${outcome.error.name},
                  error_message = ${outcome.error.message}
            WHERE id = ${id}::uuid AND status IN ('queued', 'running')
-       RETURNING user_id, cost, webhook_url`;
+       RETURNING ${SETTLED_COLUMNS}`;
         const row = rows[0];
-        if (row && row.cost > 0) await this.ledger.refund(row.user_id, row.cost, refundReference(id), { tx });
+        if (row && row.cost > 0) await this.ledger.refund(row.userId, row.cost, refundReference(id), { tx });
         return row;
       },
       { maxWait: 10_000, timeout: 10_000 },
@@ -129,4 +134,20 @@ export class GenerationSettlement {
        WHERE id = ${id}::uuid AND status = 'queued'`;
     return changed > 0;
   }
+}
+
+/** The artifact rows settleSucceeded inserts, as the repository reads them. */
+function artifactRecords(result: GenerationJobResult): ArtifactRecord[] {
+  const images = result.artifacts.map((a) => ({ ...a, kind: 'image' }));
+  const all = result.animation ? [...images, { ...result.animation, kind: 'animation' }] : images;
+  return all.map((a) => ({
+    kind: a.kind,
+    index: a.index,
+    seed: BigInt(a.seed),
+    width: a.width,
+    height: a.height,
+    key: a.key,
+    contentType: a.contentType,
+    finishReason: a.finishReason,
+  }));
 }

@@ -180,26 +180,38 @@ export class GenerationsService {
     };
   }
 
-  /** Resolves when the generation is finished or `timeoutMs` has passed, with its view at that time. */
+  /**
+   * Resolves when the generation is finished or `timeoutMs` has passed, with its view at that time. Settled on
+   * this replica → the event wakes it with the settled record (no read); elsewhere → the 500 ms poll finds it.
+   */
   async waitForFinish(principal: Principal, id: string, timeoutMs: number): Promise<GenerationView> {
     const deadline = Date.now() + timeoutMs;
-    let record = await this.owned(principal, id);
-    while (!isFinished(record.status) && Date.now() < deadline) {
-      // Settled here → the event wakes us; settled by another replica → the poll finds it.
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, Math.min(500, Math.max(0, deadline - Date.now())));
-        const unsubscribe = this.events.subscribe(id, (event) => {
-          if (event.type === 'finished') done();
-        });
-        function done(): void {
-          clearTimeout(timer);
-          unsubscribe();
-          resolve();
+    let settled: GenerationRecord | undefined;
+    let wake: (() => void) | undefined;
+    // Subscribed before the first read, so a settlement in between is not missed.
+    const unsubscribe = this.events.subscribe(id, (event) => {
+      if (event.type !== 'finished') return;
+      if (event.record?.userId === principal.userId) settled = event.record;
+      wake?.();
+    });
+    try {
+      let record = await this.owned(principal, id);
+      while (!isFinished(record.status) && Date.now() < deadline) {
+        if (!settled) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, Math.min(500, Math.max(0, deadline - Date.now())));
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
         }
-      });
-      record = await this.owned(principal, id);
+        record = settled ?? (await this.owned(principal, id));
+      }
+      return await this.repository.view(record);
+    } finally {
+      unsubscribe();
     }
-    return this.repository.view(record);
   }
 
   /** The bytes of image `index` of a succeeded generation (NotFoundError when there is none). */
