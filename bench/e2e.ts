@@ -41,6 +41,7 @@ const WORKERS = 2;
 const phases = new Set((process.env.BENCH_PHASES ?? '1,2,3').split(',').map(Number));
 
 interface Finished {
+  id: string;
   status: string;
   error: { name: string; message: string } | null;
   createdAt: string;
@@ -49,12 +50,25 @@ interface Finished {
   timings: { pipelineMs: number | null } | null;
 }
 
-/** Where one job's time went, from the client's and the generation's own timestamps (one machine, one clock). */
+/**
+ * Where one job's time went, from the client's, PostgreSQL's, BullMQ's and the worker's own timestamps (one
+ * machine, one clock; ms resolution).
+ */
 interface Breakdown {
-  submit: number[]; // client POST → row created
-  queue: number[]; // created → the worker started it
-  worker: number[]; // started → finished, less the pipeline (inputs, PNG encode, upload)
-  settle: number[]; // finished by the worker → the client has the answer
+  submit: number[]; // client POST → row created (HTTP, auth, validation)
+  enqueue: number[]; // row created → job added (commit, enqueue)
+  pickup: number[]; // job added → a worker took it
+  start: number[]; // taken → the worker's job start (payload checks, cancel check)
+  work: number[]; // the worker's start → its finish, less the pipeline (inputs, upload)
+  complete: number[]; // the worker's finish → BullMQ marked the job completed
+  settle: number[]; // completed → the client has the answer (event, settle, respond)
+}
+
+interface JobTimes {
+  timestamp: number;
+  processedOn?: number;
+  finishedOn?: number;
+  returnvalue: { startedAt: string; finishedAt: string } | null;
 }
 
 function startApi(storageRoot: string): { child: ChildProcess; logFile: string } {
@@ -105,13 +119,23 @@ const fmt = (ms: number): string => `${ms.toFixed(1)} ms`;
 const load1 = (): string => `load average ${(loadavg()[0] ?? 0).toFixed(1)} on ${cpus().length} cores`;
 
 /** `clients` loops, each submitting and waiting for completion, until `total` jobs have finished. */
-async function closedLoop(key: string, engine: string, clients: number, total: number) {
+async function closedLoop(key: string, engine: string, clients: number, total: number, queue: Queue) {
   let next = 0;
   const e2e: number[] = [];
   const overhead: number[] = [];
   const pipeline: number[] = [];
   const failures: string[] = [];
-  const parts: Breakdown = { submit: [], queue: [], worker: [], settle: [] };
+  const parts: Breakdown = {
+    submit: [],
+    enqueue: [],
+    pickup: [],
+    start: [],
+    work: [],
+    complete: [],
+    settle: [],
+  };
+  const timed: Array<{ id: string; createdAt: string; pipelineMs: number; sent: number; answered: number }> =
+    [];
   const started = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async () => {
@@ -134,13 +158,7 @@ async function closedLoop(key: string, engine: string, clients: number, total: n
           continue;
         }
         const pipelineMs = view.timings?.pipelineMs ?? NaN;
-        const created = Date.parse(view.createdAt);
-        const begun = Date.parse(view.startedAt ?? '');
-        const done = Date.parse(view.finishedAt ?? '');
-        parts.submit.push(created - wall0);
-        parts.queue.push(begun - created);
-        parts.worker.push(done - begun - pipelineMs);
-        parts.settle.push(wall0 + ms - done);
+        timed.push({ id: view.id, createdAt: view.createdAt, pipelineMs, sent: wall0, answered: wall0 + ms });
         e2e.push(ms);
         pipeline.push(pipelineMs);
         overhead.push(ms - pipelineMs);
@@ -148,6 +166,20 @@ async function closedLoop(key: string, engine: string, clients: number, total: n
     }),
   );
   const wallS = (performance.now() - started) / 1000;
+  // After the loop, so reading BullMQ's job timestamps costs the clients nothing.
+  for (const t of timed) {
+    const job = (await queue.getJob(t.id)) as JobTimes | undefined;
+    const created = Date.parse(t.createdAt);
+    const begun = Date.parse(job?.returnvalue?.startedAt ?? '');
+    const done = Date.parse(job?.returnvalue?.finishedAt ?? '');
+    parts.submit.push(created - t.sent);
+    parts.enqueue.push((job?.timestamp ?? NaN) - created);
+    parts.pickup.push((job?.processedOn ?? NaN) - (job?.timestamp ?? NaN));
+    parts.start.push(begun - (job?.processedOn ?? NaN));
+    parts.work.push(done - begun - t.pipelineMs);
+    parts.complete.push((job?.finishedOn ?? NaN) - done);
+    parts.settle.push(t.answered - (job?.finishedOn ?? NaN));
+  }
   const sort = (a: number[]) => [...a].sort((x, y) => x - y);
   const breakdown = (Object.entries(parts) as Array<[string, number[]]>)
     .map(([name, values]) => `${name} ${fmt(percentile(sort(values), 50))}`)
@@ -156,8 +188,10 @@ async function closedLoop(key: string, engine: string, clients: number, total: n
 }
 
 async function latencyPhase(key: string, engine: string): Promise<void> {
-  await closedLoop(key, engine, WORKERS, 2 * WORKERS); // warm-up: JIT, pools, sessions
-  const latency = await closedLoop(key, engine, WORKERS, jobs);
+  const queue = new Queue(generationQueueName(engine), { connection: { url: REDIS_URL } });
+  await closedLoop(key, engine, WORKERS, 2 * WORKERS, queue); // warm-up: JIT, pools, sessions
+  const latency = await closedLoop(key, engine, WORKERS, jobs, queue);
+  await queue.close();
   console.log(`\n== 1. latency, ${WORKERS} clients (one per worker), ${jobs} jobs ==`);
   console.log(
     `request → completion  p50 ${fmt(percentile(latency.e2e, 50))}  p99 ${fmt(percentile(latency.e2e, 99))}`,
@@ -177,7 +211,9 @@ async function latencyPhase(key: string, engine: string): Promise<void> {
 
 async function throughputPhase(key: string, engine: string): Promise<void> {
   const clients = 4 * WORKERS;
-  const load = await closedLoop(key, engine, clients, jobs);
+  const queue = new Queue(generationQueueName(engine), { connection: { url: REDIS_URL } });
+  const load = await closedLoop(key, engine, clients, jobs, queue);
+  await queue.close();
   console.log(`\n== 2. throughput, ${clients} clients, ${jobs} jobs ==`);
   console.log(
     `throughput            ${(load.e2e.length / load.wallS).toFixed(1)} images/s, failed ${load.failures.length}`,

@@ -99,7 +99,8 @@ describe('generation money', () => {
     const done = await finished(h.api.url, user.token, doomed.body.id, 60_000);
     expect(done.status).toBe('failed');
     expect(done.error?.name).toBe('invalid_request');
-    expect((await finished(h.api.url, user.token, blocker.body.id)).status).toBe('canceled');
+    const blocked = await finished(h.api.url, user.token, blocker.body.id);
+    expect(blocked.status, JSON.stringify(blocked.error)).toBe('canceled');
     expect(await balance(h.api.url, user.token)).toBe(200);
     expect((await entries(user.id, doomed.body.id)).map((e) => e.kind)).toEqual(['debit', 'refund']);
   });

@@ -4,14 +4,50 @@ import path from 'node:path';
 
 import { errorCode } from './fs-errors.js';
 
+/** Temp folders known to exist: creating one is a syscall per write otherwise. */
+const readyTmpDirs = new Set<string>();
+
 /**
- * Writes `bytes` to `target` so that readers see the old file or the whole new one, never a
- * prefix: the data goes to a synced temp file in `tmpDir` (same filesystem) and is renamed over.
+ * Writes each file so that readers see the old file or the whole new one, never a prefix, renaming them into
+ * place in the order given (an object's metadata before the object). The synced temp files (same filesystem,
+ * in `tmpDir`) and the target folders are prepared in parallel: each step is a thread-pool round trip, and on
+ * a busy machine every round trip waits for a CPU.
  */
-export async function writeFileAtomic(target: string, bytes: Uint8Array, tmpDir: string): Promise<void> {
-  await mkdir(tmpDir, { recursive: true });
+export async function writeFilesAtomic(
+  files: ReadonlyArray<{ target: string; bytes: Uint8Array }>,
+  tmpDir: string,
+): Promise<void> {
+  const prepared = await Promise.allSettled([
+    ...files.map((f) => writeSyncedTemp(f.bytes, tmpDir)),
+    ...[...new Set(files.map((f) => path.dirname(f.target)))].map((dir) => mkdir(dir, { recursive: true })),
+  ]);
+  const temps = prepared
+    .slice(0, files.length)
+    .map((r) => (r.status === 'fulfilled' ? (r.value as string) : null));
+  try {
+    const failed = prepared.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    for (const [i, file] of files.entries()) {
+      await renameCreatingParents(temps[i]!, file.target);
+      temps[i] = null;
+    }
+  } catch (error) {
+    await Promise.all(temps.filter((tmp) => tmp !== null).map((tmp) => unlink(tmp).catch(() => undefined)));
+    throw error;
+  }
+}
+
+async function writeSyncedTemp(bytes: Uint8Array, tmpDir: string): Promise<string> {
   const tmp = path.join(tmpDir, `${randomBytes(12).toString('hex')}.tmp`);
-  const handle = await open(tmp, 'wx', 0o644);
+  if (!readyTmpDirs.has(tmpDir)) {
+    await mkdir(tmpDir, { recursive: true });
+    readyTmpDirs.add(tmpDir);
+  }
+  const handle = await open(tmp, 'wx', 0o644).catch(async (error: unknown) => {
+    if (errorCode(error) !== 'ENOENT') throw error;
+    await mkdir(tmpDir, { recursive: true }); // removed since it was created
+    return open(tmp, 'wx', 0o644);
+  });
   try {
     try {
       await handle.writeFile(bytes);
@@ -19,23 +55,23 @@ export async function writeFileAtomic(target: string, bytes: Uint8Array, tmpDir:
     } finally {
       await handle.close();
     }
-    await renameCreatingParents(tmp, target);
+    return tmp;
   } catch (error) {
     await unlink(tmp).catch(() => undefined);
     throw error;
   }
 }
 
-// A concurrent delete may prune the (then empty) parent folder between mkdir and rename: retry.
+// The target folder was made just before; a concurrent delete may prune it (then empty) before the rename: retry.
 async function renameCreatingParents(from: string, to: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    await mkdir(path.dirname(to), { recursive: true });
     try {
       await rename(from, to);
       return;
     } catch (error) {
       if (errorCode(error) !== 'ENOENT' || attempt === 3) throw error;
     }
+    await mkdir(path.dirname(to), { recursive: true });
   }
 }
 

@@ -1,7 +1,7 @@
 import { open, readFile, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
-import { pruneEmptyDirs, writeFileAtomic } from './atomic-file.js';
+import { pruneEmptyDirs, writeFilesAtomic } from './atomic-file.js';
 import { contentTypeFromKey } from './content-type.js';
 import { InvalidKeyError, ObjectStoreConfigError } from './errors.js';
 import { errorCode, isMissing, orNullIfMissing } from './fs-errors.js';
@@ -65,8 +65,13 @@ export class FilesystemObjectStore implements ObjectStore {
     assertValidKey(key);
     const sidecar: Sidecar = validatePutOptions(options);
     try {
-      await writeFileAtomic(this.metaPath(key), Buffer.from(JSON.stringify(sidecar)), this.tmpDir);
-      await writeFileAtomic(this.objectPath(key), bytes, this.tmpDir);
+      await writeFilesAtomic(
+        [
+          { target: this.metaPath(key), bytes: Buffer.from(JSON.stringify(sidecar)) },
+          { target: this.objectPath(key), bytes },
+        ],
+        this.tmpDir,
+      );
     } catch (error) {
       const code = errorCode(error);
       if (code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST') {

@@ -74,8 +74,14 @@ export class GenerationProcessor {
 
     const id = payload.generationId;
     const controller = cancels.track(id);
+    // A cancel mark set before the job started is read while the job starts (one Redis round trip off the
+    // critical path): a hit aborts the pipeline at its next step, and a job that is already done is not reported.
+    const canceledBefore = cancels.isCanceled(id).then((canceled) => {
+      if (canceled) controller.abort();
+      return canceled;
+    });
+    canceledBefore.catch(() => undefined); // awaited below unless the job fails first
     try {
-      if (await cancels.isCanceled(id)) throw new JobCanceled('generation was canceled before it started');
       const startedAt = new Date().toISOString();
       const images = await this.fetchInputs(payload);
       const request = toGenerationRequest(payload, images);
@@ -117,6 +123,7 @@ export class GenerationProcessor {
         await progress.flush();
       }
       const pipelineMs = performance.now() - t0;
+      if (await canceledBefore) throw new JobCanceled('generation was canceled before it started');
       metrics.pipelineSeconds(payload.engine, pipelineMs / 1000);
       const uploaded = await this.upload(payload, result);
       log.info(
