@@ -33,7 +33,10 @@ export const EnvSchema = z.object({
   GENERATION_JOB_ATTEMPTS: positiveInt.max(10).default(3),
   /** How often the finalizer sweeps unfinished generations (missed events, jobs never enqueued). */
   GENERATION_SWEEP_INTERVAL_MS: positiveInt.default(5_000),
-  /** A queued generation without a job after this long is enqueued again (or refunded when it cannot be). */
+  /**
+   * The sweep looks at unfinished generations older than this: a queued one without a job is enqueued again (or
+   * refunded when it cannot be), one whose job finished (a missed event) is settled.
+   */
   GENERATION_RECONCILE_AFTER_MS: positiveInt.default(30_000),
   /** Longest `Prefer: wait=N` honoured, in seconds. */
   GENERATION_MAX_WAIT_SECONDS: positiveInt.max(600).default(60),

@@ -121,14 +121,18 @@ export class GenerationFinalizer implements OnModuleInit, OnApplicationShutdown 
   }
 
   /**
-   * One batch of unfinished generations, oldest first, continuing after the previous batch: a long queue is
-   * walked over several sweeps instead of re-reading its oldest rows every time.
+   * One batch of unfinished generations older than reconcileAfterMs, oldest first, continuing after the previous
+   * batch: a long queue is walked over several sweeps instead of re-reading its oldest rows every time.
    */
   async sweep(): Promise<void> {
     const after = this.sweepCursor;
+    // Younger generations are the job events' business: re-reading every waiting job on each sweep would put a
+    // steady queue's whole backlog through Redis every few seconds. A missed event waits this long at most.
+    const youngest = new Date(Date.now() - this.config.generations.reconcileAfterMs);
     const rows = await this.prisma.generation.findMany({
       where: {
         status: { in: ['queued', 'running'] },
+        createdAt: { lt: youngest },
         ...(after && {
           OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }],
         }),
