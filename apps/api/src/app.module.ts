@@ -30,7 +30,10 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerParams(config, options.logStream)),
-        DatabaseModule.forRoot({ url: config.database.url }),
+        DatabaseModule.forRoot({
+          url: config.database.url,
+          preparedStatements: config.database.preparedStatements,
+        }),
         RedisModule,
         AuthModule,
         KeysModule,

@@ -8,7 +8,7 @@ import { EnvSchema } from './config.schema.js';
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
   http: { port: number; host: string; bodyLimitBytes: number; trustProxy: boolean; workers: number };
-  database: { url: string; autoMigrate: boolean };
+  database: { url: string; autoMigrate: boolean; preparedStatements: boolean };
   redis: { url: string; keyPrefix: string };
   dataDir: string;
   jwt: { secret: string; ttlSeconds: number };
@@ -80,7 +80,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       trustProxy: e.TRUST_PROXY,
       workers: e.API_WORKERS,
     },
-    database: { url: e.DATABASE_URL, autoMigrate: e.DB_AUTO_MIGRATE },
+    database: {
+      url: e.DATABASE_URL,
+      autoMigrate: e.DB_AUTO_MIGRATE,
+      preparedStatements: e.DB_PREPARED_STATEMENTS,
+    },
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
     dataDir,
     jwt: { secret: jwtSecret, ttlSeconds: e.JWT_TTL_SECONDS },

@@ -14,6 +14,8 @@ export const EnvSchema = z.object({
   API_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgresql://postgres@127.0.0.1:5432/easel'),
   DB_AUTO_MIGRATE: bool.default(true),
+  /** Named prepared statements; set false behind a pooler that cannot keep them (PgBouncer < 1.21 in transaction mode). */
+  DB_PREPARED_STATEMENTS: bool.default(true),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default('easel:'),
   DATA_DIR: z.string().min(1).default('./data'),

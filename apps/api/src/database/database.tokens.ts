@@ -7,4 +7,6 @@ export interface DatabaseOptions {
   url: string;
   /** pg pool size per process (default 10). */
   poolSize?: number;
+  /** Named prepared statements (parsed and planned once per connection); off for poolers that cannot keep them. */
+  preparedStatements?: boolean;
 }
