@@ -4,7 +4,6 @@
  * GCC compiles them. With it, TorchGenerator.randn matches torch's CPU randn bit for bit on
  * every fixture value (a plain Math.log/cos/sin version was off by 1 ulp on a fifth of them).
  */
-const f32 = Math.fround;
 const bitsF = new Float32Array(1);
 const bitsU = new Uint32Array(bitsF.buffer);
 
@@ -15,35 +14,35 @@ const bitsU = new Uint32Array(bitsF.buffer);
  * small enough for V8 to inline everywhere (a TwoSum tie fix made randn four times slower).
  */
 export function fma32(a: number, b: number, c: number): number {
-  return f32(a * b + c);
+  return Math.fround(a * b + c);
 }
 
 const MIN_NORM_POS = 1.1754943508222875e-38;
-const SQRTHF = f32(Math.SQRT1_2); // Cephes 0.707106781186547524
-const LOG_P0 = f32(7.0376836292e-2);
-const LOG_P1 = f32(-1.151461031e-1);
-const LOG_P2 = f32(1.167699874e-1);
-const LOG_P3 = f32(-1.2420140846e-1);
-const LOG_P4 = f32(1.4249322787e-1);
-const LOG_P5 = f32(-1.6668057665e-1);
-const LOG_P6 = f32(2.0000714765e-1);
-const LOG_P7 = f32(-2.4999993993e-1);
-const LOG_P8 = f32(3.3333331174e-1);
-const LOG_Q1 = f32(-2.1219444e-4);
-const LOG_Q2 = f32(0.693359375);
+const SQRTHF = Math.fround(Math.SQRT1_2); // Cephes 0.707106781186547524
+const LOG_P0 = Math.fround(7.0376836292e-2);
+const LOG_P1 = Math.fround(-1.151461031e-1);
+const LOG_P2 = Math.fround(1.167699874e-1);
+const LOG_P3 = Math.fround(-1.2420140846e-1);
+const LOG_P4 = Math.fround(1.4249322787e-1);
+const LOG_P5 = Math.fround(-1.6668057665e-1);
+const LOG_P6 = Math.fround(2.0000714765e-1);
+const LOG_P7 = Math.fround(-2.4999993993e-1);
+const LOG_P8 = Math.fround(3.3333331174e-1);
+const LOG_Q1 = Math.fround(-2.1219444e-4);
+const LOG_Q2 = Math.fround(0.693359375);
 
-const FOPI = f32(1.27323954473516);
-const DP1 = f32(-0.78515625);
-const DP2 = f32(-2.4187564849853515625e-4);
-const DP3 = f32(-3.774894977445941e-8); // Cephes -3.77489497744594108e-8
-const SIN_P0 = f32(-1.9515295891e-4);
-const SIN_P1 = f32(8.3321608736e-3);
-const SIN_P2 = f32(-1.6666654611e-1);
-const COS_P0 = f32(2.443315711809948e-5);
-const COS_P1 = f32(-1.388731625493765e-3);
-const COS_P2 = f32(4.166664568298827e-2);
+const FOPI = Math.fround(1.27323954473516);
+const DP1 = Math.fround(-0.78515625);
+const DP2 = Math.fround(-2.4187564849853515625e-4);
+const DP3 = Math.fround(-3.774894977445941e-8); // Cephes -3.77489497744594108e-8
+const SIN_P0 = Math.fround(-1.9515295891e-4);
+const SIN_P1 = Math.fround(8.3321608736e-3);
+const SIN_P2 = Math.fround(-1.6666654611e-1);
+const COS_P0 = Math.fround(2.443315711809948e-5);
+const COS_P1 = Math.fround(-1.388731625493765e-3);
+const COS_P2 = Math.fround(4.166664568298827e-2);
 
-const TWO_PI_F32 = f32(2 * Math.PI);
+const TWO_PI_F32 = Math.fround(2 * Math.PI);
 const scratch = new Float64Array(1);
 
 /**
@@ -51,18 +50,18 @@ const scratch = new Float64Array(1);
  * a double argument to a call V8 does not inline is boxed, one heap number per value drawn.
  */
 function radiusLane(data: Float32Array, lane: number): void {
-  bitsF[0] = Math.max(f32(1 - data[lane]), MIN_NORM_POS);
+  bitsF[0] = Math.max(Math.fround(1 - data[lane]), MIN_NORM_POS);
   const bits = bitsU[0];
   bitsU[0] = (bits & ~0x7f800000) | 0x3f000000; // the mantissa with 0.5's exponent
   let x = bitsF[0];
-  let e = f32((bits >>> 23) - 0x7f + 1);
+  let e = Math.fround((bits >>> 23) - 0x7f + 1);
   if (x < SQRTHF) {
-    e = f32(e - 1);
-    x = f32(f32(x - 1) + x);
+    e = Math.fround(e - 1);
+    x = Math.fround(Math.fround(x - 1) + x);
   } else {
-    x = f32(x - 1);
+    x = Math.fround(x - 1);
   }
-  const z = f32(x * x);
+  const z = Math.fround(x * x);
   let y = fma32(LOG_P0, x, LOG_P1);
   y = fma32(y, x, LOG_P2);
   y = fma32(y, x, LOG_P3);
@@ -71,29 +70,29 @@ function radiusLane(data: Float32Array, lane: number): void {
   y = fma32(y, x, LOG_P6);
   y = fma32(y, x, LOG_P7);
   y = fma32(y, x, LOG_P8);
-  y = f32(f32(y * x) * z);
+  y = Math.fround(Math.fround(y * x) * z);
   y = fma32(e, LOG_Q1, y);
   y = fma32(z, -0.5, y);
-  const log = fma32(e, LOG_Q2, f32(x + y));
-  scratch[0] = f32(Math.sqrt(f32(-2 * log)));
+  const log = fma32(e, LOG_Q2, Math.fround(x + y));
+  scratch[0] = Math.fround(Math.sqrt(Math.fround(-2 * log)));
 }
 
 /** sincos256_ps(2π·u) for one lane (θ ≥ 0), scaled by scratch[0] into data[lane], data[lane + 8]. */
 function sinCosLane(data: Float32Array, lane: number): void {
-  const theta = f32(TWO_PI_F32 * data[lane + 8]);
-  const j = (Math.trunc(f32(theta * FOPI)) + 1) & ~1;
+  const theta = Math.fround(TWO_PI_F32 * data[lane + 8]);
+  const j = (Math.trunc(Math.fround(theta * FOPI)) + 1) & ~1;
   // Cody–Waite reduction by π/4 in three parts.
   let x = fma32(j, DP1, theta);
   x = fma32(j, DP2, x);
   x = fma32(j, DP3, x);
-  const z = f32(x * x);
+  const z = Math.fround(x * x);
   let yc = fma32(COS_P0, z, COS_P1);
   yc = fma32(yc, z, COS_P2);
-  yc = f32(f32(yc * z) * z);
-  yc = f32(fma32(z, -0.5, yc) + 1);
+  yc = Math.fround(Math.fround(yc * z) * z);
+  yc = Math.fround(fma32(z, -0.5, yc) + 1);
   let ys = fma32(SIN_P0, z, SIN_P1);
   ys = fma32(ys, z, SIN_P2);
-  ys = fma32(f32(ys * z), x, x);
+  ys = fma32(Math.fround(ys * z), x, x);
   const sinFromSinPoly = (j & 2) === 0;
   const sin = sinFromSinPoly ? ys : yc;
   const cos = sinFromSinPoly ? yc : ys;

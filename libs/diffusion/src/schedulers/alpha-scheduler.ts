@@ -1,8 +1,6 @@
 import { integerTimesteps, resolveConfig, trainTables, type ResolvedConfig } from './train-schedule.js';
 import { SchedulerError, type SchedulerConfig, type SchedulerName, type TimestepSpacing } from './types.js';
 
-const f32 = Math.fround;
-
 /**
  * Shared parts of the schedulers that index ᾱ by integer timestep (DDIM, PNDM, DDPM):
  * train schedule, integer timesteps, identity input scaling and DDPM-style add_noise.
@@ -40,10 +38,10 @@ export abstract class AlphaScheduler {
   /** sqrt(ᾱ_t)·x0 + sqrt(1-ᾱ_t)·noise in float32, as diffusers' add_noise. */
   addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array {
     const a = this.alphaAt(t);
-    const sa = f32(Math.sqrt(a));
-    const sb = f32(Math.sqrt(f32(1 - a)));
+    const sa = Math.fround(Math.sqrt(a));
+    const sb = Math.fround(Math.sqrt(Math.fround(1 - a)));
     const out = new Float32Array(original.length);
-    for (let i = 0; i < out.length; i++) out[i] = f32(sa * original[i]) + f32(sb * noise[i]);
+    for (let i = 0; i < out.length; i++) out[i] = Math.fround(sa * original[i]) + Math.fround(sb * noise[i]);
     return out;
   }
 
@@ -81,23 +79,23 @@ export function alphaPredictions(
   x0: Float32Array,
   eps: Float32Array,
 ): void {
-  const sa = f32(Math.sqrt(alphaProdT));
-  const sb = f32(Math.sqrt(f32(1 - alphaProdT)));
+  const sa = Math.fround(Math.sqrt(alphaProdT));
+  const sb = Math.fround(Math.sqrt(Math.fround(1 - alphaProdT)));
   for (let i = 0; i < sample.length; i++) {
     const m = modelOutput[i];
     const s = sample[i];
     switch (cfg.predictionType) {
       case 'epsilon':
-        x0[i] = f32(s - f32(sb * m)) / sa;
+        x0[i] = Math.fround(s - Math.fround(sb * m)) / sa;
         eps[i] = m;
         break;
       case 'v_prediction':
-        x0[i] = f32(sa * s) - f32(sb * m);
-        eps[i] = f32(sa * m) + f32(sb * s);
+        x0[i] = Math.fround(sa * s) - Math.fround(sb * m);
+        eps[i] = Math.fround(sa * m) + Math.fround(sb * s);
         break;
       case 'sample':
         x0[i] = m;
-        eps[i] = f32(s - f32(sa * m)) / sb;
+        eps[i] = Math.fround(s - Math.fround(sa * m)) / sb;
         break;
     }
   }

@@ -95,14 +95,13 @@ export const CLASS_TO_NAME: Record<string, SchedulerName> = {
 };
 const STOCHASTIC = new Set<SchedulerName>(['euler_a', 'dpm2_a', 'ddpm', 'dpmpp_2s_a']);
 
-const f32 = Math.fround;
 const SHAPE = [1, 4, 8, 8] as const;
 
 /** The fixture's stand-in model: eps = x_in·0.1 + 0.01·sin(t/100), float32 like torch. */
 export function fakeModel(xIn: Float32Array, t: number, out: Float32Array): Float32Array {
-  const c = f32(0.1);
-  const bias = f32(0.01 * Math.sin(t / 100));
-  for (let i = 0; i < xIn.length; i++) out[i] = f32(xIn[i] * c) + bias;
+  const c = Math.fround(0.1);
+  const bias = Math.fround(0.01 * Math.sin(t / 100));
+  for (let i = 0; i < xIn.length; i++) out[i] = Math.fround(xIn[i] * c) + bias;
   return out;
 }
 
@@ -140,8 +139,8 @@ export function denoise(
 export function replayRun(name: SchedulerName, config: SchedulerConfig, steps: number): Replay {
   const s = createScheduler(name, config);
   s.setTimesteps(steps);
-  const sigma0 = f32(s.initNoiseSigma);
-  const initial = new TorchGenerator(42).randn(SHAPE).map((v) => f32(v * sigma0));
+  const sigma0 = Math.fround(s.initNoiseSigma);
+  const initial = new TorchGenerator(42).randn(SHAPE).map((v) => Math.fround(v * sigma0));
   return { scheduler: s, initial, ...denoise(s, s.timesteps, initial) };
 }
 

@@ -1,8 +1,6 @@
 import { AlphaScheduler, alphaPredictions, outputBuffer } from './alpha-scheduler.js';
 import type { SchedulerConfig } from './types.js';
 
-const f32 = Math.fround;
-
 /** diffusers DDIMScheduler with eta = 0 (deterministic). */
 export class DdimScheduler extends AlphaScheduler {
   readonly name = 'ddim' as const;
@@ -33,10 +31,11 @@ export class DdimScheduler extends AlphaScheduler {
     const alphaProdT = this.alphaAt(t);
     const alphaProdPrev = prevT >= 0 ? this.alphaAt(prevT) : this.finalAlphaCumprod;
     alphaPredictions(this.cfg, alphaProdT, modelOutput, sample, this.x0, this.eps);
-    const dirCoeff = f32(Math.sqrt(f32(1 - alphaProdPrev)));
-    const x0Coeff = f32(Math.sqrt(alphaProdPrev));
+    const dirCoeff = Math.fround(Math.sqrt(Math.fround(1 - alphaProdPrev)));
+    const x0Coeff = Math.fround(Math.sqrt(alphaProdPrev));
     const result = outputBuffer(out, n);
-    for (let i = 0; i < n; i++) result[i] = f32(x0Coeff * this.x0[i]) + f32(dirCoeff * this.eps[i]);
+    for (let i = 0; i < n; i++)
+      result[i] = Math.fround(x0Coeff * this.x0[i]) + Math.fround(dirCoeff * this.eps[i]);
     return result;
   }
 }

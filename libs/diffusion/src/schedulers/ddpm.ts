@@ -3,8 +3,6 @@ import { AlphaScheduler, alphaPredictions, outputBuffer } from './alpha-schedule
 import { randnInto } from './noise.js';
 import type { SchedulerConfig } from './types.js';
 
-const f32 = Math.fround;
-
 /** diffusers DDPMScheduler, variance_type "fixed_small", no sample clipping. */
 export class DdpmScheduler extends AlphaScheduler {
   readonly name = 'ddpm' as const;
@@ -40,24 +38,27 @@ export class DdpmScheduler extends AlphaScheduler {
     const prevT = this.previousTimestep(t);
     const alphaProdT = this.alphaAt(t);
     const alphaProdPrev = prevT >= 0 ? this.alphaAt(prevT) : 1;
-    const betaProdT = f32(1 - alphaProdT);
-    const betaProdPrev = f32(1 - alphaProdPrev);
-    const currentAlpha = f32(alphaProdT / alphaProdPrev);
-    const currentBeta = f32(1 - currentAlpha);
+    const betaProdT = Math.fround(1 - alphaProdT);
+    const betaProdPrev = Math.fround(1 - alphaProdPrev);
+    const currentAlpha = Math.fround(alphaProdT / alphaProdPrev);
+    const currentBeta = Math.fround(1 - currentAlpha);
     alphaPredictions(this.cfg, alphaProdT, modelOutput, sample, this.x0, this.eps);
-    const x0Coeff = f32(f32(f32(Math.sqrt(alphaProdPrev)) * currentBeta) / betaProdT);
-    const sampleCoeff = f32(f32(f32(Math.sqrt(currentAlpha)) * betaProdPrev) / betaProdT);
+    const x0Coeff = Math.fround(Math.fround(Math.fround(Math.sqrt(alphaProdPrev)) * currentBeta) / betaProdT);
+    const sampleCoeff = Math.fround(
+      Math.fround(Math.fround(Math.sqrt(currentAlpha)) * betaProdPrev) / betaProdT,
+    );
     const result = outputBuffer(out, n);
-    for (let i = 0; i < n; i++) result[i] = f32(x0Coeff * this.x0[i]) + f32(sampleCoeff * sample[i]);
+    for (let i = 0; i < n; i++)
+      result[i] = Math.fround(x0Coeff * this.x0[i]) + Math.fround(sampleCoeff * sample[i]);
     if (t > 0) {
       // Drawn after the mean, as diffusers does; fixed_small variance clamped at 1e-20.
       const variance = Math.max(
-        f32(f32(f32(1 - alphaProdPrev) / f32(1 - alphaProdT)) * currentBeta),
-        f32(1e-20),
+        Math.fround(Math.fround(Math.fround(1 - alphaProdPrev) / Math.fround(1 - alphaProdT)) * currentBeta),
+        Math.fround(1e-20),
       );
-      const std = f32(Math.sqrt(variance));
+      const std = Math.fround(Math.sqrt(variance));
       randnInto(generator, this.noise);
-      for (let i = 0; i < n; i++) result[i] = result[i] + f32(std * this.noise[i]);
+      for (let i = 0; i < n; i++) result[i] = result[i] + Math.fround(std * this.noise[i]);
     }
     return result;
   }

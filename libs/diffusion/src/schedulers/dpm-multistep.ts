@@ -5,15 +5,13 @@ import { SigmaScheduler } from './sigma-scheduler.js';
 import { karrasSigmas, sigmaToT } from './train-schedule.js';
 import { SchedulerError, type SchedulerConfig } from './types.js';
 
-const f32 = Math.fround;
-
-const flog = (x: number): number => f32(Math.log(x));
+const flog = (x: number): number => Math.fround(Math.log(x));
 
 /** α_t = 1/sqrt(σ²+1), σ_t = σ·α_t and λ = log α_t - log σ_t, float32 like diffusers' tensors. */
 function alphaSigma(sigma: number): { alpha: number; sigmaT: number; lambda: number } {
-  const alpha = f32(1 / f32(Math.sqrt(f32(f32(sigma * sigma) + 1))));
-  const sigmaT = f32(sigma * alpha);
-  return { alpha, sigmaT, lambda: f32(flog(alpha) - flog(sigmaT)) };
+  const alpha = Math.fround(1 / Math.fround(Math.sqrt(Math.fround(Math.fround(sigma * sigma) + 1))));
+  const sigmaT = Math.fround(sigma * alpha);
+  return { alpha, sigmaT, lambda: Math.fround(flog(alpha) - flog(sigmaT)) };
 }
 
 /**
@@ -88,7 +86,7 @@ export class DpmSolverMultistepScheduler extends SigmaScheduler {
     }
     this.timesteps = timesteps;
     const sigmaLast = this.finalSigmaZero ? 0 : this.trainSigmasF32[0];
-    this.sigmas = Float64Array.from([...sigmas, sigmaLast], f32);
+    this.sigmas = Float64Array.from([...sigmas, sigmaLast], Math.fround);
     this.stepIndex = null;
     this.beginIndex = null;
     this.lowerOrderNums = 0;
@@ -105,7 +103,8 @@ export class DpmSolverMultistepScheduler extends SigmaScheduler {
     const index = this.beginIndex === null ? this.indexForTimestep(t) : (this.stepIndex ?? this.beginIndex);
     const { alpha, sigmaT } = alphaSigma(this.sigmas[index]);
     const out = new Float32Array(original.length);
-    for (let i = 0; i < out.length; i++) out[i] = f32(alpha * original[i]) + f32(sigmaT * noise[i]);
+    for (let i = 0; i < out.length; i++)
+      out[i] = Math.fround(alpha * original[i]) + Math.fround(sigmaT * noise[i]);
     return out;
   }
 
@@ -143,22 +142,23 @@ export class DpmSolverMultistepScheduler extends SigmaScheduler {
     this.convert(modelOutput, sample, cur.alpha, cur.sigmaT, latest);
 
     const next = alphaSigma(this.sigmas[k + 1]);
-    const h = f32(next.lambda - cur.lambda);
-    const expm = f32(f32(Math.exp(-h)) - 1);
-    const c0 = f32(next.sigmaT / cur.sigmaT);
-    const c1 = f32(next.alpha * expm);
+    const h = Math.fround(next.lambda - cur.lambda);
+    const expm = Math.fround(Math.fround(Math.exp(-h)) - 1);
+    const c0 = Math.fround(next.sigmaT / cur.sigmaT);
+    const c1 = Math.fround(next.alpha * expm);
     const result = outputBuffer(out, n);
     if (this.lowerOrderNums < 1 || lowerOrderFinal) {
-      for (let i = 0; i < n; i++) result[i] = f32(c0 * sample[i]) - f32(c1 * latest[i]);
+      for (let i = 0; i < n; i++) result[i] = Math.fround(c0 * sample[i]) - Math.fround(c1 * latest[i]);
     } else {
       const prev = alphaSigma(this.sigmas[k - 1]);
-      const h0 = f32(cur.lambda - prev.lambda);
-      const r0 = f32(h0 / h);
-      const invR0 = f32(1 / r0);
-      const c2 = f32(0.5 * c1);
+      const h0 = Math.fround(cur.lambda - prev.lambda);
+      const r0 = Math.fround(h0 / h);
+      const invR0 = Math.fround(1 / r0);
+      const c2 = Math.fround(0.5 * c1);
       for (let i = 0; i < n; i++) {
-        const d1 = f32(invR0 * f32(latest[i] - older[i]));
-        result[i] = f32(f32(c0 * sample[i]) - f32(c1 * latest[i])) - f32(c2 * d1);
+        const d1 = Math.fround(invR0 * Math.fround(latest[i] - older[i]));
+        result[i] =
+          Math.fround(Math.fround(c0 * sample[i]) - Math.fround(c1 * latest[i])) - Math.fround(c2 * d1);
       }
     }
     if (this.lowerOrderNums < 2) this.lowerOrderNums++;
@@ -177,10 +177,10 @@ export class DpmSolverMultistepScheduler extends SigmaScheduler {
     const v = this.cfg.predictionType === 'v_prediction';
     for (let i = 0; i < sample.length; i++) {
       x0[i] = v
-        ? f32(alpha * sample[i]) - f32(sigmaT * modelOutput[i])
+        ? Math.fround(alpha * sample[i]) - Math.fround(sigmaT * modelOutput[i])
         : this.cfg.predictionType === 'sample'
           ? modelOutput[i]
-          : f32(sample[i] - f32(sigmaT * modelOutput[i])) / alpha;
+          : Math.fround(sample[i] - Math.fround(sigmaT * modelOutput[i])) / alpha;
     }
   }
 }

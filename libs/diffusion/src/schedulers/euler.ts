@@ -5,8 +5,6 @@ import { randnInto } from './noise.js';
 import { SigmaScheduler } from './sigma-scheduler.js';
 import type { SchedulerConfig } from './types.js';
 
-const f32 = Math.fround;
-
 /** diffusers EulerDiscreteScheduler (s_churn = 0): x += (x - x0)/σ · (σ_next - σ). */
 export class EulerScheduler extends SigmaScheduler {
   readonly name = 'euler' as const;
@@ -26,7 +24,7 @@ export class EulerScheduler extends SigmaScheduler {
     this.initStepIndex(t);
     const k = this.currentIndex();
     const sigma = this.sigmas[k];
-    const dt = f32(this.sigmas[k + 1] - sigma);
+    const dt = Math.fround(this.sigmas[k + 1] - sigma);
     if (this.x0.length !== sample.length) this.x0 = new Float32Array(sample.length);
     this.denoise(modelOutput, sample, sigma, this.x0);
     const result = outputBuffer(out, sample.length);
@@ -63,7 +61,7 @@ export class EulerAncestralScheduler extends SigmaScheduler {
     const sigma = this.sigmas[k];
     const sigmaTo = this.sigmas[k + 1];
     const { up, down } = ancestralStep(sigma, sigmaTo);
-    const dt = f32(down - sigma);
+    const dt = Math.fround(down - sigma);
     this.denoise(modelOutput, sample, sigma, this.x0);
     const result = outputBuffer(out, n);
     eulerUpdateInto(result, sample, sample, this.x0, sigma, dt);

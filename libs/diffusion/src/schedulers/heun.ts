@@ -2,8 +2,6 @@ import { outputBuffer } from './alpha-scheduler.js';
 import { SigmaScheduler } from './sigma-scheduler.js';
 import type { SchedulerConfig } from './types.js';
 
-const f32 = Math.fround;
-
 /**
  * diffusers HeunDiscreteScheduler: 2n-1 model calls for n steps. Timesteps
  * [t0, t1, t1, …, t_{n-1}, t_{n-1}] and σ [s0, s1, s1, …, s_{n-1}, s_{n-1}, 0]:
@@ -59,10 +57,10 @@ export class HeunScheduler extends SigmaScheduler {
       const sigma = this.sigmas[k];
       const sigmaNext = this.sigmas[k + 1];
       this.denoise(modelOutput, sample, sigma, this.x0);
-      const dt = f32(sigmaNext - sigma);
-      for (let i = 0; i < n; i++) this.derivative[i] = f32(sample[i] - this.x0[i]) / sigma;
+      const dt = Math.fround(sigmaNext - sigma);
+      for (let i = 0; i < n; i++) this.derivative[i] = Math.fround(sample[i] - this.x0[i]) / sigma;
       this.savedSample.set(sample);
-      for (let i = 0; i < n; i++) result[i] = this.savedSample[i] + f32(this.derivative[i] * dt);
+      for (let i = 0; i < n; i++) result[i] = this.savedSample[i] + Math.fround(this.derivative[i] * dt);
       this.prevDerivative = this.derivative;
       this.dt = dt;
     } else {
@@ -71,9 +69,9 @@ export class HeunScheduler extends SigmaScheduler {
       const dt = this.dt as number;
       const prev = this.prevDerivative as Float32Array;
       for (let i = 0; i < n; i++) {
-        const d = f32(f32(sample[i] - this.x0[i]) / sigmaNext);
-        const avg = f32(prev[i] + d) / 2;
-        result[i] = this.savedSample[i] + f32(avg * dt);
+        const d = Math.fround(Math.fround(sample[i] - this.x0[i]) / sigmaNext);
+        const avg = Math.fround(prev[i] + d) / 2;
+        result[i] = this.savedSample[i] + Math.fround(avg * dt);
       }
       this.prevDerivative = null;
       this.dt = null;

@@ -7,9 +7,7 @@ import { SigmaScheduler } from './sigma-scheduler.js';
 import { sigmaToTFloat32 } from './train-schedule.js';
 import type { SchedulerConfig } from './types.js';
 
-const f32 = Math.fround;
-
-const flog = (x: number): number => f32(Math.log(x));
+const flog = (x: number): number => Math.fround(Math.log(x));
 
 /**
  * diffusers KDPM2AncestralDiscreteScheduler (k-diffusion's DPM2 ancestral): 2n-1 model
@@ -42,7 +40,7 @@ export class Kdpm2AncestralScheduler extends SigmaScheduler {
     }
     down[m - 1] = 0;
     const interpol = new Float64Array(m);
-    for (let i = 0; i < m; i++) interpol[i] = f32(Math.exp(lerpHalf(flog(sigmas[i]), flog(down[i]))));
+    for (let i = 0; i < m; i++) interpol[i] = Math.fround(Math.exp(lerpHalf(flog(sigmas[i]), flog(down[i]))));
     interpol[m - 1] = 0;
     if (m >= 2) interpol[m - 2] = 0;
     this.sigmas = interleaveRepeat(sigmas);
@@ -81,7 +79,7 @@ export class Kdpm2AncestralScheduler extends SigmaScheduler {
       const sigma = this.sigmas[k];
       const sigmaInterpol = this.sigmasInterpol[k];
       this.denoise(modelOutput, sample, sigma, this.x0);
-      const dt = f32(sigmaInterpol - sigma);
+      const dt = Math.fround(sigmaInterpol - sigma);
       this.savedBuf.set(sample);
       this.saved = this.savedBuf;
       eulerUpdateInto(result, this.savedBuf, sample, this.x0, sigma, dt);
@@ -91,7 +89,7 @@ export class Kdpm2AncestralScheduler extends SigmaScheduler {
       const sigmaUp = this.sigmasUp[k - 1];
       const sigmaDown = this.sigmasDown[k - 1];
       this.denoise(modelOutput, sample, sigmaInterpol, this.x0);
-      const dt = f32(sigmaDown - sigma);
+      const dt = Math.fround(sigmaDown - sigma);
       eulerUpdateInto(result, this.saved, sample, this.x0, sigmaInterpol, dt);
       randnInto(generator, this.noise);
       addNoiseInto(result, this.noise, sigmaUp);

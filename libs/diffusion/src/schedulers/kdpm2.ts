@@ -4,13 +4,11 @@ import { SigmaScheduler } from './sigma-scheduler.js';
 import { sigmaToTFloat32 } from './train-schedule.js';
 import type { SchedulerConfig } from './types.js';
 
-const f32 = Math.fround;
-
-const flog = (x: number): number => f32(Math.log(x));
+const flog = (x: number): number => Math.fround(Math.log(x));
 
 /** torch.lerp(a, b, 0.5) in float32 (weight ≥ 0.5 branch: b - (b - a)·0.5; NaN for -inf ends). */
 export function lerpHalf(a: number, b: number): number {
-  return f32(b - f32(f32(b - a) * 0.5));
+  return Math.fround(b - Math.fround(Math.fround(b - a) * 0.5));
 }
 
 /** [x0, x1, x1, x2, x2, …, x_last, x_last, x_last]: diffusers' cat([x[:1], x[1:].repeat_interleave(2), x[-1:]]). */
@@ -43,7 +41,7 @@ export class Kdpm2Scheduler extends SigmaScheduler {
     // sigmas.log().lerp(sigmas.roll(1).log(), 0.5).exp()
     const interpol = new Float64Array(m);
     for (let i = 0; i < m; i++)
-      interpol[i] = f32(Math.exp(lerpHalf(flog(sigmas[i]), flog(sigmas[(i - 1 + m) % m]))));
+      interpol[i] = Math.fround(Math.exp(lerpHalf(flog(sigmas[i]), flog(sigmas[(i - 1 + m) % m]))));
     this.sigmas = interleaveRepeat(sigmas);
     this.sigmasInterpol = interleaveRepeat(interpol);
     const t: number[] = [timesteps[0]];
@@ -77,7 +75,7 @@ export class Kdpm2Scheduler extends SigmaScheduler {
       const sigma = this.sigmas[k];
       const sigmaInterpol = this.sigmasInterpol[k + 1];
       this.denoise(modelOutput, sample, sigma, this.x0);
-      const dt = f32(sigmaInterpol - sigma);
+      const dt = Math.fround(sigmaInterpol - sigma);
       this.savedBuf.set(sample);
       this.saved = this.savedBuf;
       eulerUpdateInto(result, this.savedBuf, sample, this.x0, sigma, dt);
@@ -86,7 +84,7 @@ export class Kdpm2Scheduler extends SigmaScheduler {
       const sigmaInterpol = this.sigmasInterpol[k];
       const sigmaNext = this.sigmas[k];
       this.denoise(modelOutput, sample, sigmaInterpol, this.x0);
-      const dt = f32(sigmaNext - sigma);
+      const dt = Math.fround(sigmaNext - sigma);
       eulerUpdateInto(result, this.saved, sample, this.x0, sigmaInterpol, dt);
       this.saved = null;
     }

@@ -2,8 +2,6 @@ import { outputBuffer } from './alpha-scheduler.js';
 import { SigmaScheduler } from './sigma-scheduler.js';
 import type { SchedulerConfig } from './types.js';
 
-const f32 = Math.fround;
-
 const LMS_ORDER = 4;
 
 /** Gauss–Legendre nodes and weights on [-1, 1] (Newton on P_n); exact for degree ≤ 2n-1. */
@@ -90,15 +88,15 @@ export class LmsScheduler extends SigmaScheduler {
     this.denoise(modelOutput, sample, sigma, this.x0);
     // Reuse the oldest derivative buffer once LMS_ORDER are held.
     const d = this.derivatives.length >= LMS_ORDER ? this.derivatives.shift()! : new Float32Array(n);
-    for (let i = 0; i < n; i++) d[i] = f32(sample[i] - this.x0[i]) / sigma;
+    for (let i = 0; i < n; i++) d[i] = Math.fround(sample[i] - this.x0[i]) / sigma;
     this.derivatives.push(d);
     const order = Math.min(k + 1, LMS_ORDER);
     const acc = this.acc;
     // sum(coeff * derivative for coeff, derivative in zip(coeffs, reversed(derivatives))), in float32
     for (let j = 0; j < order; j++) {
-      const c = f32(this.lmsCoefficient(order, k, j));
+      const c = Math.fround(this.lmsCoefficient(order, k, j));
       const dj = this.derivatives[this.derivatives.length - 1 - j];
-      for (let i = 0; i < n; i++) acc[i] = j === 0 ? f32(c * dj[i]) : acc[i] + f32(c * dj[i]);
+      for (let i = 0; i < n; i++) acc[i] = j === 0 ? Math.fround(c * dj[i]) : acc[i] + Math.fround(c * dj[i]);
     }
     const result = outputBuffer(out, n);
     for (let i = 0; i < n; i++) result[i] = sample[i] + acc[i];

@@ -3,8 +3,6 @@ import { npArange, npLinspace, roundHalfEven } from './numpy.js';
 
 import { SchedulerError, type SchedulerConfig } from './types.js';
 
-const f32 = Math.fround;
-
 /**
  * diffusers PNDMScheduler with skip_prk_steps (PLMS): n + 1 model calls, the second
  * timestep repeated; linear multistep over up to 4 stored ε with the DDIM-style transfer.
@@ -91,18 +89,26 @@ export class PndmScheduler extends AlphaScheduler {
       this.savedSample.set(sample);
       this.curSample = this.savedSample;
     } else if (this.etsCount === 1 && this.counter === 1) {
-      for (let i = 0; i < n; i++) e[i] = f32(modelOutput[i] + e1[i]) / 2;
+      for (let i = 0; i < n; i++) e[i] = Math.fround(modelOutput[i] + e1[i]) / 2;
       if (!this.curSample) throw new SchedulerError('PNDM state lost between its first two steps');
       x = this.curSample;
       this.curSample = null;
     } else if (this.etsCount === 2) {
-      for (let i = 0; i < n; i++) e[i] = f32(f32(3 * e1[i]) - e2[i]) / 2;
+      for (let i = 0; i < n; i++) e[i] = Math.fround(Math.fround(3 * e1[i]) - e2[i]) / 2;
     } else if (this.etsCount === 3) {
-      for (let i = 0; i < n; i++) e[i] = f32(f32(f32(23 * e1[i]) - f32(16 * e2[i])) + f32(5 * e3[i])) / 12;
+      for (let i = 0; i < n; i++)
+        e[i] =
+          Math.fround(
+            Math.fround(Math.fround(23 * e1[i]) - Math.fround(16 * e2[i])) + Math.fround(5 * e3[i]),
+          ) / 12;
     } else {
-      const c = f32(1 / 24);
+      const c = Math.fround(1 / 24);
       for (let i = 0; i < n; i++) {
-        const s = f32(f32(f32(f32(55 * e1[i]) - f32(59 * e2[i])) + f32(37 * e3[i])) - f32(9 * e4[i]));
+        const s = Math.fround(
+          Math.fround(
+            Math.fround(Math.fround(55 * e1[i]) - Math.fround(59 * e2[i])) + Math.fround(37 * e3[i]),
+          ) - Math.fround(9 * e4[i]),
+        );
         e[i] = c * s;
       }
     }
@@ -141,17 +147,20 @@ export class PndmScheduler extends AlphaScheduler {
   ): void {
     const a = this.alphaAt(t);
     const aPrev = prevT >= 0 ? this.alphaAt(prevT) : this.finalAlphaCumprod;
-    const b = f32(1 - a);
-    const bPrev = f32(1 - aPrev);
+    const b = Math.fround(1 - a);
+    const bPrev = Math.fround(1 - aPrev);
     const v = this.cfg.predictionType === 'v_prediction';
-    const sampleCoeff = f32(Math.sqrt(f32(aPrev / a)));
-    const denom = f32(f32(a * f32(Math.sqrt(bPrev))) + f32(Math.sqrt(f32(f32(a * b) * aPrev))));
-    const diff = f32(aPrev - a);
-    const sa = f32(Math.sqrt(a));
-    const sb = f32(Math.sqrt(b));
+    const sampleCoeff = Math.fround(Math.sqrt(Math.fround(aPrev / a)));
+    const denom = Math.fround(
+      Math.fround(a * Math.fround(Math.sqrt(bPrev))) +
+        Math.fround(Math.sqrt(Math.fround(Math.fround(a * b) * aPrev))),
+    );
+    const diff = Math.fround(aPrev - a);
+    const sa = Math.fround(Math.sqrt(a));
+    const sb = Math.fround(Math.sqrt(b));
     for (let i = 0; i < out.length; i++) {
-      const m = v ? f32(f32(sa * eps[i]) + f32(sb * sample[i])) : eps[i];
-      out[i] = f32(sampleCoeff * sample[i]) - f32(f32(diff * m) / denom);
+      const m = v ? Math.fround(Math.fround(sa * eps[i]) + Math.fround(sb * sample[i])) : eps[i];
+      out[i] = Math.fround(sampleCoeff * sample[i]) - Math.fround(Math.fround(diff * m) / denom);
     }
   }
 }

@@ -8,8 +8,6 @@ import {
 } from './train-schedule.js';
 import { SchedulerError, type SchedulerConfig, type SchedulerName, type TimestepSpacing } from './types.js';
 
-const f32 = Math.fround;
-
 /**
  * Shared parts of the k-diffusion style schedulers of diffusers (Euler, Euler ancestral, LMS,
  * Heun, KDPM2, …): float timesteps, σ per timestep (np.interp) plus a final 0, a step index
@@ -40,14 +38,14 @@ export abstract class SigmaScheduler {
     let max = 0;
     for (const s of this.sigmas) if (s > max) max = s;
     if (this.cfg.spacing === 'linspace' || this.cfg.spacing === 'trailing') return max;
-    return f32(Math.sqrt(f32(f32(max * max) + 1)));
+    return Math.fround(Math.sqrt(Math.fround(Math.fround(max * max) + 1)));
   }
 
   setTimesteps(numInferenceSteps: number): void {
     checkSteps(numInferenceSteps, this.cfg.numTrainTimesteps);
     const timesteps = floatTimesteps(this.cfg, numInferenceSteps);
     const sigmas = sigmasAt(timesteps, this.trainSigmasF32);
-    this.applySchedule(timesteps, Float64Array.from([...sigmas, 0], f32));
+    this.applySchedule(timesteps, Float64Array.from([...sigmas, 0], Math.fround));
     this.stepIndex = null;
     this.beginIndex = null;
   }
@@ -70,7 +68,7 @@ export abstract class SigmaScheduler {
   scaleModelInput(sample: Float32Array, t: number, out?: Float32Array): Float32Array {
     this.initStepIndex(t);
     const sigma = this.inputSigma();
-    const denom = f32(Math.sqrt(f32(f32(sigma * sigma) + 1)));
+    const denom = Math.fround(Math.sqrt(Math.fround(Math.fround(sigma * sigma) + 1)));
     const result = outputBuffer(out, sample.length);
     for (let i = 0; i < sample.length; i++) result[i] = sample[i] / denom;
     return result;
@@ -82,7 +80,7 @@ export abstract class SigmaScheduler {
     const index = this.beginIndex === null ? this.indexForTimestep(t) : (this.stepIndex ?? this.beginIndex);
     const sigma = this.sigmas[index];
     const out = new Float32Array(original.length);
-    for (let i = 0; i < out.length; i++) out[i] = original[i] + f32(noise[i] * sigma);
+    for (let i = 0; i < out.length; i++) out[i] = original[i] + Math.fround(noise[i] * sigma);
     return out;
   }
 
@@ -110,12 +108,13 @@ export abstract class SigmaScheduler {
   protected denoise(modelOutput: Float32Array, sample: Float32Array, sigma: number, x0: Float32Array): void {
     switch (this.cfg.predictionType) {
       case 'epsilon':
-        for (let i = 0; i < sample.length; i++) x0[i] = sample[i] - f32(sigma * modelOutput[i]);
+        for (let i = 0; i < sample.length; i++) x0[i] = sample[i] - Math.fround(sigma * modelOutput[i]);
         return;
       case 'v_prediction': {
-        const s2 = f32(f32(sigma * sigma) + 1);
-        const c = f32(-sigma / f32(Math.sqrt(s2)));
-        for (let i = 0; i < sample.length; i++) x0[i] = f32(modelOutput[i] * c) + f32(sample[i] / s2);
+        const s2 = Math.fround(Math.fround(sigma * sigma) + 1);
+        const c = Math.fround(-sigma / Math.fround(Math.sqrt(s2)));
+        for (let i = 0; i < sample.length; i++)
+          x0[i] = Math.fround(modelOutput[i] * c) + Math.fround(sample[i] / s2);
         return;
       }
       case 'sample':

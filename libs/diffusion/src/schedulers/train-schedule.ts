@@ -2,8 +2,6 @@ import { interpIndex, npArange, npLinspace, roundHalfEven } from './numpy.js';
 
 import { SchedulerError, type SchedulerConfig, type TimestepSpacing } from './types.js';
 
-const f32 = Math.fround;
-
 /** Missing keys take Stable Diffusion 1.5's scheduler_config.json values (not the diffusers class defaults). */
 export interface ResolvedConfig {
   numTrainTimesteps: number;
@@ -53,18 +51,18 @@ export function resolveConfig(config: SchedulerConfig, defaultSpacing: TimestepS
  */
 function torchLinspaceF32(start: number, end: number, steps: number): Float32Array {
   const out = new Float32Array(steps);
-  const s = f32(start);
-  const e = f32(end);
-  const step = f32(f32(e - s) / (steps - 1));
+  const s = Math.fround(start);
+  const e = Math.fround(end);
+  const step = Math.fround(Math.fround(e - s) / (steps - 1));
   const halfway = Math.floor(steps / 2);
   // The compiler fuses `start + step * idx` into one FMA: exact product, one rounding.
   const first = (idx: number): number =>
-    idx < halfway ? f32(s + step * idx) : f32(e - step * (steps - idx - 1));
+    idx < halfway ? Math.fround(s + step * idx) : Math.fround(e - step * (steps - idx - 1));
   const VEC = 8;
   const vectorEnd = steps - (steps % (2 * VEC));
   for (let base = 0; base < vectorEnd; base += VEC) {
     const b = first(base);
-    for (let j = 0; j < VEC; j++) out[base + j] = f32(b + f32(j * step));
+    for (let j = 0; j < VEC; j++) out[base + j] = Math.fround(b + Math.fround(j * step));
   }
   for (let idx = vectorEnd; idx < steps; idx++) out[idx] = first(idx);
   return out;
@@ -84,14 +82,16 @@ export function trainSchedule(cfg: ResolvedConfig): { betas: Float32Array; alpha
   if (cfg.trainedBetas) betas = Float32Array.from(cfg.trainedBetas);
   else if (cfg.betaSchedule === 'linear') betas = torchLinspaceF32(cfg.betaStart, cfg.betaEnd, n);
   else if (cfg.betaSchedule === 'scaled_linear') {
-    betas = torchLinspaceF32(Math.sqrt(cfg.betaStart), Math.sqrt(cfg.betaEnd), n).map((b) => f32(b * b));
+    betas = torchLinspaceF32(Math.sqrt(cfg.betaStart), Math.sqrt(cfg.betaEnd), n).map((b) =>
+      Math.fround(b * b),
+    );
   } else if (cfg.betaSchedule === 'squaredcos_cap_v2') betas = cosineBetas(n);
   else throw new SchedulerError(`unsupported beta_schedule "${cfg.betaSchedule}"`);
   // torch.cumprod on CPU accumulates in double and stores float32.
   const alphasCumprod = new Float32Array(n);
   let acc = 1;
   for (let i = 0; i < n; i++) {
-    acc *= f32(1 - betas[i]);
+    acc *= Math.fround(1 - betas[i]);
     alphasCumprod[i] = acc;
   }
   return { betas, alphasCumprod };
@@ -125,7 +125,11 @@ export function trainTables(cfg: ResolvedConfig): TrainTables {
   if (!tables) {
     const { alphasCumprod } = trainSchedule(cfg);
     const sigmasF32 = trainSigmas(alphasCumprod);
-    tables = { alphasCumprod, sigmasF32, logSigmas: Float64Array.from(sigmasF32, (s) => f32(Math.log(s))) };
+    tables = {
+      alphasCumprod,
+      sigmasF32,
+      logSigmas: Float64Array.from(sigmasF32, (s) => Math.fround(Math.log(s))),
+    };
     if (tableCache.size >= TABLE_CACHE_MAX) tableCache.clear();
     tableCache.set(key, tables);
   }
@@ -134,7 +138,7 @@ export function trainTables(cfg: ResolvedConfig): TrainTables {
 
 /** ((1 - ᾱ) / ᾱ) ** 0.5 per train step, float32 as diffusers' numpy copy of the tensor. */
 export function trainSigmas(alphasCumprod: Float32Array): Float32Array {
-  return alphasCumprod.map((a) => f32(Math.sqrt(f32(f32(1 - a) / a))));
+  return alphasCumprod.map((a) => Math.fround(Math.sqrt(Math.fround(Math.fround(1 - a) / a))));
 }
 
 /** Integer timesteps of DDIM / DDPM (descending). */
@@ -162,16 +166,16 @@ export function floatTimesteps(cfg: ResolvedConfig, n: number): Float64Array {
   switch (cfg.spacing) {
     case 'linspace':
       return npLinspace(0, T - 1, n)
-        .map(f32)
+        .map(Math.fround)
         .reverse();
     case 'leading': {
       const ratio = Math.floor(T / n);
       return npArange(0, n, 1)
-        .map((i) => f32(i * ratio) + cfg.stepsOffset)
+        .map((i) => Math.fround(i * ratio) + cfg.stepsOffset)
         .reverse();
     }
     case 'trailing':
-      return npArange(T, 0, -T / n).map((v) => f32(roundHalfEven(v)) - 1);
+      return npArange(T, 0, -T / n).map((v) => Math.fround(roundHalfEven(v)) - 1);
   }
 }
 
@@ -217,7 +221,7 @@ export function karrasSigmas(sigmaMin: number, sigmaMax: number, n: number): Flo
  * tensors: the interpolation weight and the result are float32 too.
  */
 export function sigmaToTFloat32(sigma: number, logSigmas: ArrayLike<number>): number {
-  const logSigma = f32(Math.log(Math.max(sigma, f32(1e-10))));
+  const logSigma = Math.fround(Math.log(Math.max(sigma, Math.fround(1e-10))));
   if (Number.isNaN(logSigma)) return Number.NaN;
   const last = logSigmas.length - 1;
   let lowIdx = 0;
@@ -225,6 +229,6 @@ export function sigmaToTFloat32(sigma: number, logSigmas: ArrayLike<number>): nu
   lowIdx = Math.min(lowIdx, last - 1);
   const low = logSigmas[lowIdx];
   const high = logSigmas[lowIdx + 1];
-  const w = Math.min(Math.max(f32(f32(low - logSigma) / f32(low - high)), 0), 1);
-  return f32(f32(f32(1 - w) * lowIdx) + f32(w * (lowIdx + 1)));
+  const w = Math.min(Math.max(Math.fround(Math.fround(low - logSigma) / Math.fround(low - high)), 0), 1);
+  return Math.fround(Math.fround(Math.fround(1 - w) * lowIdx) + Math.fround(w * (lowIdx + 1)));
 }
