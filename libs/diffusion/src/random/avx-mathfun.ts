@@ -43,71 +43,67 @@ const COS_P1 = Math.fround(-1.388731625493765e-3);
 const COS_P2 = Math.fround(4.166664568298827e-2);
 
 const TWO_PI_F32 = Math.fround(2 * Math.PI);
-const scratch = new Float64Array(1);
+let radii = new Float64Array(128);
 
 /**
- * Box–Muller radius sqrt(-2·log256_ps(1 - u)) for u = data[lane], left in scratch[0]. Takes the index, not u:
- * a double argument to a call V8 does not inline is boxed, one heap number per value drawn.
+ * torch's normal_fill_16_AVX2 on each of `blocks` consecutive 16-value blocks from `offset`: Box–Muller on the
+ * pairs (data[j], data[j+8]) of a block, in float32. Two passes over all blocks (radii, then angles) with every
+ * polynomial written out in the loop body: each pair's chain of dependent float32 steps is long, and straight
+ * loops let the CPU overlap the chains of neighbouring pairs (calls per lane kept it from doing so).
  */
-function radiusLane(data: Float32Array, lane: number): void {
-  bitsF[0] = Math.max(Math.fround(1 - data[lane]), MIN_NORM_POS);
-  const bits = bitsU[0];
-  bitsU[0] = (bits & ~0x7f800000) | 0x3f000000; // the mantissa with 0.5's exponent
-  let x = bitsF[0];
-  let e = Math.fround((bits >>> 23) - 0x7f + 1);
-  if (x < SQRTHF) {
-    e = Math.fround(e - 1);
-    x = Math.fround(Math.fround(x - 1) + x);
-  } else {
-    x = Math.fround(x - 1);
+export function boxMullerBlocks(data: Float32Array, offset: number, blocks: number): void {
+  const pairs = blocks * 8;
+  if (radii.length < pairs) radii = new Float64Array(pairs);
+  for (let p = 0; p < pairs; p++) {
+    // radius = sqrt(-2·log256_ps(1 - u)), u the first value of the pair.
+    bitsF[0] = Math.max(Math.fround(1 - data[offset + p + (p & ~7)]), MIN_NORM_POS);
+    const bits = bitsU[0];
+    bitsU[0] = (bits & ~0x7f800000) | 0x3f000000; // the mantissa with 0.5's exponent
+    let x = bitsF[0];
+    let e = Math.fround((bits >>> 23) - 0x7f + 1);
+    if (x < SQRTHF) {
+      e = Math.fround(e - 1);
+      x = Math.fround(Math.fround(x - 1) + x);
+    } else {
+      x = Math.fround(x - 1);
+    }
+    const z = Math.fround(x * x);
+    let y = fma32(LOG_P0, x, LOG_P1);
+    y = fma32(y, x, LOG_P2);
+    y = fma32(y, x, LOG_P3);
+    y = fma32(y, x, LOG_P4);
+    y = fma32(y, x, LOG_P5);
+    y = fma32(y, x, LOG_P6);
+    y = fma32(y, x, LOG_P7);
+    y = fma32(y, x, LOG_P8);
+    y = Math.fround(Math.fround(y * x) * z);
+    y = fma32(e, LOG_Q1, y);
+    y = fma32(z, -0.5, y);
+    const log = fma32(e, LOG_Q2, Math.fround(x + y));
+    radii[p] = Math.fround(Math.sqrt(Math.fround(-2 * log)));
   }
-  const z = Math.fround(x * x);
-  let y = fma32(LOG_P0, x, LOG_P1);
-  y = fma32(y, x, LOG_P2);
-  y = fma32(y, x, LOG_P3);
-  y = fma32(y, x, LOG_P4);
-  y = fma32(y, x, LOG_P5);
-  y = fma32(y, x, LOG_P6);
-  y = fma32(y, x, LOG_P7);
-  y = fma32(y, x, LOG_P8);
-  y = Math.fround(Math.fround(y * x) * z);
-  y = fma32(e, LOG_Q1, y);
-  y = fma32(z, -0.5, y);
-  const log = fma32(e, LOG_Q2, Math.fround(x + y));
-  scratch[0] = Math.fround(Math.sqrt(Math.fround(-2 * log)));
-}
-
-/** sincos256_ps(2π·u) for one lane (θ ≥ 0), scaled by scratch[0] into data[lane], data[lane + 8]. */
-function sinCosLane(data: Float32Array, lane: number): void {
-  const theta = Math.fround(TWO_PI_F32 * data[lane + 8]);
-  const j = (Math.trunc(Math.fround(theta * FOPI)) + 1) & ~1;
-  // Cody–Waite reduction by π/4 in three parts.
-  let x = fma32(j, DP1, theta);
-  x = fma32(j, DP2, x);
-  x = fma32(j, DP3, x);
-  const z = Math.fround(x * x);
-  let yc = fma32(COS_P0, z, COS_P1);
-  yc = fma32(yc, z, COS_P2);
-  yc = Math.fround(Math.fround(yc * z) * z);
-  yc = Math.fround(fma32(z, -0.5, yc) + 1);
-  let ys = fma32(SIN_P0, z, SIN_P1);
-  ys = fma32(ys, z, SIN_P2);
-  ys = fma32(Math.fround(ys * z), x, x);
-  const sinFromSinPoly = (j & 2) === 0;
-  const sin = sinFromSinPoly ? ys : yc;
-  const cos = sinFromSinPoly ? yc : ys;
-  const radius = scratch[0];
-  data[lane] = radius * ((~(j - 2) & 4) !== 0 ? -cos : cos);
-  data[lane + 8] = radius * ((j & 4) !== 0 ? -sin : sin);
-}
-
-/**
- * torch's normal_fill_16_AVX2 on data[offset..offset+16): Box–Muller on the pairs
- * (data[j], data[j+8]) in float32. Split in two lane functions so V8 inlines every fma32.
- */
-export function boxMuller16Avx2(data: Float32Array, offset: number): void {
-  for (let lane = offset; lane < offset + 8; lane++) {
-    radiusLane(data, lane);
-    sinCosLane(data, lane);
+  for (let p = 0; p < pairs; p++) {
+    // sincos256_ps(2π·u), u the second value of the pair (θ ≥ 0), scaled by the radius.
+    const lane = offset + p + (p & ~7);
+    const theta = Math.fround(TWO_PI_F32 * data[lane + 8]);
+    const j = (Math.trunc(Math.fround(theta * FOPI)) + 1) & ~1;
+    // Cody–Waite reduction by π/4 in three parts.
+    let x = fma32(j, DP1, theta);
+    x = fma32(j, DP2, x);
+    x = fma32(j, DP3, x);
+    const z = Math.fround(x * x);
+    let yc = fma32(COS_P0, z, COS_P1);
+    yc = fma32(yc, z, COS_P2);
+    yc = Math.fround(Math.fround(yc * z) * z);
+    yc = Math.fround(fma32(z, -0.5, yc) + 1);
+    let ys = fma32(SIN_P0, z, SIN_P1);
+    ys = fma32(ys, z, SIN_P2);
+    ys = fma32(Math.fround(ys * z), x, x);
+    const sinFromSinPoly = (j & 2) === 0;
+    const sin = sinFromSinPoly ? ys : yc;
+    const cos = sinFromSinPoly ? yc : ys;
+    const radius = radii[p];
+    data[lane] = radius * ((~(j - 2) & 4) !== 0 ? -cos : cos);
+    data[lane + 8] = radius * ((j & 4) !== 0 ? -sin : sin);
   }
 }

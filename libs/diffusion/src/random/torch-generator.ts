@@ -1,4 +1,4 @@
-import { boxMuller16Avx2 as boxMuller16 } from './avx-mathfun.js';
+import { boxMullerBlocks } from './avx-mathfun.js';
 import { Mt19937 } from './mt19937.js';
 
 const TWO_POW_M24 = 2 ** -24;
@@ -63,12 +63,12 @@ export class TorchGenerator {
     const n = out.length;
     if (n >= VECTOR_MIN) {
       this.engine.fillUniform24(out, 0, n);
-      for (let i = 0; i + VECTOR_MIN <= n; i += VECTOR_MIN) boxMuller16(out, i);
+      boxMullerBlocks(out, 0, Math.floor(n / VECTOR_MIN));
       if (n % VECTOR_MIN !== 0) {
         // torch recomputes the last 16 values from fresh uniforms (overlapping the previous block).
         const start = n - VECTOR_MIN;
         this.engine.fillUniform24(out, start, n);
-        boxMuller16(out, start);
+        boxMullerBlocks(out, start, 1);
       }
     } else {
       for (let i = 0; i < n; i++) out[i] = this.scalarNormal();
