@@ -76,3 +76,37 @@ describe('API restart half-way', () => {
     }
   });
 });
+
+describe('replicas', () => {
+  it("reports a running generation's progress from a replica that never handled that engine", async () => {
+    const user = await h.user(100);
+    // Its sweep never reaches the new generation (too young), so only listening to every engine can tell it.
+    const other = await startTestApp({ ...h.apiEnv, GENERATION_RECONCILE_AFTER_MS: '600000' });
+    try {
+      const created = await call<GenerationBody>(h.api.url, 'POST', '/api/generations', {
+        token: user.token,
+        json: {
+          engine: h.engine,
+          prompt: 'a lighthouse',
+          width: 256,
+          height: 256,
+          steps: 120,
+          sampler: 'euler',
+        },
+      });
+      expect(created.status).toBe(202);
+      const progress = await waitFor(async () => {
+        const seen = await call<GenerationBody>(other.url, 'GET', `/api/generations/${created.body.id}`, {
+          token: user.token,
+        });
+        return seen.body.status === 'running' && seen.body.progress ? seen.body.progress : undefined;
+      }, 30_000);
+      expect(progress.step).toBeGreaterThan(0);
+      expect(progress.total).toBe(120);
+      await call(h.api.url, 'POST', `/api/generations/${created.body.id}/cancel`, { token: user.token });
+      expect((await finished(h.api.url, user.token, created.body.id)).status).toBe('canceled');
+    } finally {
+      await other.close();
+    }
+  });
+});

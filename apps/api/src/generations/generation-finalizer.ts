@@ -125,6 +125,8 @@ export class GenerationFinalizer implements OnModuleInit, OnApplicationShutdown 
    * batch: a long queue is walked over several sweeps instead of re-reading its oldest rows every time.
    */
   async sweep(): Promise<void> {
+    // Every replica listens to every live engine's events, so any replica can report any job's progress.
+    for (const engine of await this.engines.list()) this.watch(engine.id);
     const after = this.sweepCursor;
     // Younger generations are the job events' business: re-reading every waiting job on each sweep would put a
     // steady queue's whole backlog through Redis every few seconds. A missed event waits this long at most.
