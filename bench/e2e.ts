@@ -247,7 +247,9 @@ async function main(): Promise<void> {
     await db.connect();
     // This database is the benchmark's own: earlier runs leave thousands of paid, never-run generations (the
     // submit phase's) that the API's reconciler would refund during the measurements below.
-    await db.query('TRUNCATE users, credit_balances, ledger_entries, api_keys, generations, artifacts CASCADE');
+    await db.query(
+      'TRUNCATE users, credit_balances, ledger_entries, api_keys, generations, artifacts CASCADE',
+    );
     const signup = await postJson<{ user: { id: string }; accessToken: string }>(base, '/api/auth/signup', {
       email: `bench-e2e-${randomUUID()}@easel.test`,
       password: 'bench password',
