@@ -62,7 +62,10 @@ export const CreateGenerationRequest = z
     webhookUrl: z
       .url({ protocol: /^https?$/ })
       .max(2000)
-      .optional(),
+      .optional()
+      .describe(
+        'POSTed the finished generation, signed with Easel-Signature; a public http(s) address (loopback, private and reserved ranges are refused)',
+      ),
     preview: z.boolean().optional().describe('Send small preview images with the progress events'),
   })
   .meta({ id: 'CreateGenerationRequest' });
