@@ -54,6 +54,12 @@ let radii = new Float64Array(128);
 export function boxMullerBlocks(data: Float32Array, offset: number, blocks: number): void {
   const pairs = blocks * 8;
   if (radii.length < pairs) radii = new Float64Array(pairs);
+  radiiPass(data, offset, pairs);
+  anglesPass(data, offset, pairs);
+}
+
+/** First pass: each pair's radius into `radii` (its own function: one hot loop, optimised on its own). */
+function radiiPass(data: Float32Array, offset: number, pairs: number): void {
   for (let p = 0; p < pairs; p++) {
     // radius = sqrt(-2·log256_ps(1 - u)), u the first value of the pair.
     bitsF[0] = Math.max(Math.fround(1 - data[offset + p + (p & ~7)]), MIN_NORM_POS);
@@ -82,6 +88,10 @@ export function boxMullerBlocks(data: Float32Array, offset: number, blocks: numb
     const log = fma32(e, LOG_Q2, Math.fround(x + y));
     radii[p] = Math.fround(Math.sqrt(Math.fround(-2 * log)));
   }
+}
+
+/** Second pass: each pair's angle, the two normals written over the pair. */
+function anglesPass(data: Float32Array, offset: number, pairs: number): void {
   for (let p = 0; p < pairs; p++) {
     // sincos256_ps(2π·u), u the second value of the pair (θ ≥ 0), scaled by the radius.
     const lane = offset + p + (p & ~7);
