@@ -43,6 +43,7 @@ const COS_P1 = Math.fround(-1.388731625493765e-3);
 const COS_P2 = Math.fround(4.166664568298827e-2);
 
 const TWO_PI_F32 = Math.fround(2 * Math.PI);
+/** Box–Muller radii of the pairs being drawn, reused across calls (grows to the largest draw). */
 let radii = new Float64Array(128);
 
 /**

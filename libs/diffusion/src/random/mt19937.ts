@@ -62,6 +62,7 @@ export class Mt19937 {
     this.index = index;
   }
 
+  /** The matrix term is masked in from the low bit: that bit is random, so a branch on it mispredicts half the time. */
   private twist(): void {
     const mt = this.state;
     let kk = 0;
