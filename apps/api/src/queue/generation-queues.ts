@@ -33,8 +33,6 @@ export class GenerationQueues implements OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.connection = new Redis(config.redis.url, {
       connectionName: 'easel-api-queue',
-      // Concurrent requests' enqueues share one write (each write is a syscall, costly on a busy host).
-      enableAutoPipelining: true,
       maxRetriesPerRequest: 1,
       enableOfflineQueue: false,
     });
