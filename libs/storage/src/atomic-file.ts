@@ -9,16 +9,16 @@ const readyTmpDirs = new Set<string>();
 
 /**
  * Writes each file so that readers see the old file or the whole new one, never a prefix, renaming them into
- * place in the order given (an object's metadata before the object). The synced temp files (same filesystem,
- * in `tmpDir`) and the target folders are prepared in parallel: each step is a thread-pool round trip, and on
- * a busy machine every round trip waits for a CPU.
+ * place in the order given (an object's metadata before the object). The temp files (same filesystem, in
+ * `tmpDir`; flushed to disk unless `sync: false`) and the target folders are prepared in parallel: each step is
+ * a thread-pool round trip, and on a busy machine every round trip waits for a CPU.
  */
 export async function writeFilesAtomic(
-  files: ReadonlyArray<{ target: string; bytes: Uint8Array }>,
+  files: ReadonlyArray<{ target: string; bytes: Uint8Array; sync?: boolean }>,
   tmpDir: string,
 ): Promise<void> {
   const prepared = await Promise.allSettled([
-    ...files.map((f) => writeSyncedTemp(f.bytes, tmpDir)),
+    ...files.map((f) => writeTemp(f.bytes, tmpDir, f.sync ?? true)),
     ...[...new Set(files.map((f) => path.dirname(f.target)))].map((dir) => mkdir(dir, { recursive: true })),
   ]);
   const temps = prepared
@@ -37,7 +37,8 @@ export async function writeFilesAtomic(
   }
 }
 
-async function writeSyncedTemp(bytes: Uint8Array, tmpDir: string): Promise<string> {
+/** `sync`: flushed to disk before the rename (skip it only for a file whose loss does no harm). */
+async function writeTemp(bytes: Uint8Array, tmpDir: string, sync: boolean): Promise<string> {
   const tmp = path.join(tmpDir, `${randomBytes(12).toString('hex')}.tmp`);
   if (!readyTmpDirs.has(tmpDir)) {
     await mkdir(tmpDir, { recursive: true });
@@ -51,7 +52,7 @@ async function writeSyncedTemp(bytes: Uint8Array, tmpDir: string): Promise<strin
   try {
     try {
       await handle.writeFile(bytes);
-      await handle.sync();
+      if (sync) await handle.sync();
     } finally {
       await handle.close();
     }

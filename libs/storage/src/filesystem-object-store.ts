@@ -67,7 +67,8 @@ export class FilesystemObjectStore implements ObjectStore {
     try {
       await writeFilesAtomic(
         [
-          { target: this.metaPath(key), bytes: Buffer.from(JSON.stringify(sidecar)) },
+          // Not fsynced: a lost or damaged sidecar only falls back to the type the extension gives (readSidecar).
+          { target: this.metaPath(key), bytes: Buffer.from(JSON.stringify(sidecar)), sync: false },
           { target: this.objectPath(key), bytes },
         ],
         this.tmpDir,
