@@ -13,8 +13,9 @@ export interface SseSources {
 
 /**
  * Writes the generation's lifecycle as Server-Sent Events until it finishes or the client leaves: the current
- * state first (queued or started), then started / progress as the worker reports them, then one terminal event
- * (succeeded / failed / canceled) carrying the whole generation.
+ * state first (queued or started, and the latest progress with the latest preview for a client that joins
+ * late), then started / progress as the worker reports them, then one terminal event (succeeded / failed /
+ * canceled) carrying the whole generation.
  */
 export async function streamGenerationEvents(
   reply: FastifyReply,
@@ -36,6 +37,9 @@ export async function streamGenerationEvents(
   const id = initial.id;
   send('queued', { id, status: 'queued', createdAt: initial.createdAt });
   if (initial.startedAt) send('started', { id, startedAt: initial.startedAt });
+  const latest = sources.events.latestProgress(id);
+  const preview = sources.events.latestPreview(id);
+  if (latest && !isFinished(initial.status)) send('progress', { id, ...latest, ...(preview && { preview }) });
   if (isFinished(initial.status)) {
     send(initial.status, initial);
     raw.end();
