@@ -144,7 +144,9 @@ describe('native generations API', () => {
   });
 
   it('streams Server-Sent Events from queued to succeeded, with previews when asked', async () => {
-    const reply = await submit({ steps: 6, width: 128, height: 128, preview: true });
+    // Long enough (~100 ms here) that the stream usually joins before the end; a late join still gets the
+    // latest progress and preview first.
+    const reply = await submit({ steps: 24, width: 128, height: 128, preview: true });
     const response = await fetch(`${h.api.url}/api/generations/${reply.body.id}/events`, {
       headers: { authorization: `Bearer ${token}` },
     });
@@ -157,7 +159,7 @@ describe('native generations API', () => {
     const progress = [...text.matchAll(/^event: progress\ndata: (.*)$/gm)].map(
       (m) => JSON.parse(m[1]) as { step: number; total: number; preview?: string },
     );
-    expect(progress.at(-1)).toMatchObject({ step: 6, total: 6 });
+    expect(progress.at(-1)).toMatchObject({ step: 24, total: 24 });
     const preview = progress.find((p) => p.preview)?.preview;
     expect(preview).toBeDefined();
     expect((await sharp(Buffer.from(preview!, 'base64')).metadata()).format).toBe('png');
