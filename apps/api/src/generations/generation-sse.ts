@@ -22,6 +22,16 @@ export async function streamGenerationEvents(
   initial: GenerationView,
   sources: SseSources,
 ): Promise<void> {
+  // Subscribed before the state is read again, so nothing published in between is missed; events that arrive
+  // before the current state is written are held and handled after it.
+  const held: GenerationEvent[] = [];
+  let deliver: (event: GenerationEvent) => void = (event) => held.push(event);
+  const unsubscribe = sources.events.subscribe(initial.id, (event) => deliver(event));
+  const current = await sources.reload().catch(() => initial);
+  if (reply.raw.destroyed) {
+    unsubscribe(); // the client left while the state was read
+    return;
+  }
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {
@@ -34,21 +44,24 @@ export async function streamGenerationEvents(
   const send = (event: string, data: unknown): void => {
     raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
-  const id = initial.id;
-  send('queued', { id, status: 'queued', createdAt: initial.createdAt });
-  if (initial.startedAt) send('started', { id, startedAt: initial.startedAt });
+  const id = current.id;
+  send('queued', { id, status: 'queued', createdAt: current.createdAt });
+  if (current.startedAt) send('started', { id, startedAt: current.startedAt });
   const latest = sources.events.latestProgress(id);
   const preview = sources.events.latestPreview(id);
-  if (latest && !isFinished(initial.status)) send('progress', { id, ...latest, ...(preview && { preview }) });
-  if (isFinished(initial.status)) {
-    send(initial.status, initial);
+  if (latest && current.startedAt && !isFinished(current.status)) {
+    send('progress', { id, ...latest, ...(preview && { preview }) });
+  }
+  if (isFinished(current.status)) {
+    unsubscribe();
+    send(current.status, current);
     raw.end();
     return;
   }
 
   await new Promise<void>((resolve) => {
     let ended = false;
-    let started = initial.startedAt !== null;
+    let started = current.startedAt !== null;
     const finish = async (): Promise<void> => {
       if (ended) return;
       const view = await sources.reload().catch(() => undefined);
@@ -74,7 +87,8 @@ export async function streamGenerationEvents(
         void finish();
       }
     };
-    const unsubscribe = sources.events.subscribe(id, onEvent);
+    deliver = onEvent;
+    for (const event of held.splice(0)) onEvent(event);
     const poll = setInterval(() => void finish(), POLL_MS);
     const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
     const cleanup = (): void => {
