@@ -2,12 +2,13 @@
 // loopback against an authenticated GET /v1/user/balance; then the ledger bench (bench/ledger.ts) when present.
 // Knobs: BENCH_API_NODE_ARGS, BENCH_SKIP_LEDGER=1, BENCH_PORT, BENCH_CONNECTIONS (64), BENCH_SECONDS (10), BENCH_LOG_LEVEL (info), BENCH_API_WORKERS (1,<cores>).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { processTreeCpuSeconds } from './support/cpu.js';
 import { autocannon, postJson, waitReady, type AutocannonResult } from './support/http.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,7 +20,6 @@ const workerCounts = (process.env.BENCH_API_WORKERS ?? `1,${cpus().length}`).spl
 const databaseUrl =
   process.env.BENCH_API_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/easel_bench_api';
 const base = `http://127.0.0.1:${port}`;
-const CLOCK_TICKS_PER_SECOND = 100; // sysconf(_SC_CLK_TCK) on Linux
 
 function startApi(workers: number): { child: ChildProcess; logFile: string } {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'easel-bench-api-'));
@@ -143,15 +143,6 @@ async function benchApi(workers: number, baseline: AutocannonResult): Promise<vo
     await new Promise((resolve) => child.once('exit', resolve));
     if (userId) await removeBenchUser(userId);
   }
-}
-
-/** utime + stime of a process and its children (cluster workers), from /proc (Linux). */
-function processTreeCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const own = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean);
-  return own + children.reduce((sum, child) => sum + processTreeCpuSeconds(Number(child)), 0);
 }
 
 async function removeBenchUser(id: string): Promise<void> {

@@ -11,14 +11,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
-import { mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { mkdtempSync, openSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ENGINE_REGISTRY_KEY, generationQueueName } from '@easel/contracts';
 import { Queue } from 'bullmq';
 import pg from 'pg';
-import { autocannon, cpuByCommand, cpuPerRequest, postJson, waitReady } from './support/http.js';
+import { cpuByCommand, cpuPerRequest, processTreeCpuSeconds } from './support/cpu.js';
+import { autocannon, postJson, waitReady } from './support/http.js';
 import { createTestEnv, REDIS_URL, spawnWorker, type WorkerProcess } from '../test/worker/worker-harness.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -105,12 +106,6 @@ function startApi(storageRoot: string): { child: ChildProcess; logFile: string }
     },
   });
   return { child, logFile };
-}
-
-/** User + system CPU seconds a process has used (Linux /proc; clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const percentile = (sorted: number[], p: number): number =>
@@ -296,7 +291,7 @@ async function main(): Promise<void> {
       body,
     ];
     await autocannon(['-c', String(connections), '-d', '2', ...target, `${base}/api/generations`]);
-    const cpuBefore = cpuSeconds(api.pid ?? 0);
+    const cpuBefore = processTreeCpuSeconds(api.pid ?? 0);
     const machineBefore = cpuByCommand();
     const submit = await autocannon([
       '-c',
@@ -306,7 +301,8 @@ async function main(): Promise<void> {
       ...target,
       `${base}/api/generations`,
     ]);
-    const apiCpuMs = ((cpuSeconds(api.pid ?? 0) - cpuBefore) * 1000) / Math.max(1, submit.requests.total);
+    const apiCpuMs =
+      ((processTreeCpuSeconds(api.pid ?? 0) - cpuBefore) * 1000) / Math.max(1, submit.requests.total);
     const machineCpu = cpuPerRequest(machineBefore, cpuByCommand(), submit.requests.total);
     console.log(`\n${load1()}`);
     const accepted = submit.statusCodeStats?.['202']?.count ?? 0;

@@ -1,6 +1,5 @@
 // What the HTTP benchmarks share: waiting for a started API, JSON posts, autocannon in its own process.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -70,38 +69,4 @@ export function autocannon(args: string[]): Promise<AutocannonResult> {
         : reject(new Error(`autocannon exited with ${code}`)),
     );
   });
-}
-
-/** CPU seconds (user + system) of every process on the machine, summed by command name (Linux /proc). */
-export function cpuByCommand(): Map<string, number> {
-  const totals = new Map<string, number>();
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
-      totals.set(comm, (totals.get(comm) ?? 0) + seconds);
-    } catch {
-      // exited between readdir and read
-    }
-  }
-  return totals;
-}
-
-/** "postgres 0.9, redis-server 0.2, …" ms of CPU per request between two cpuByCommand() snapshots. */
-export function cpuPerRequest(
-  before: Map<string, number>,
-  after: Map<string, number>,
-  requests: number,
-): string {
-  return [...after]
-    .map(
-      ([comm, seconds]) =>
-        [comm, ((seconds - (before.get(comm) ?? 0)) * 1000) / Math.max(1, requests)] as const,
-    )
-    .filter(([, ms]) => ms >= 0.05)
-    .sort((a, b) => b[1] - a[1])
-    .map(([comm, ms]) => `${comm} ${ms.toFixed(2)}`)
-    .join(', ');
 }
