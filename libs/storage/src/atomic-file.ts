@@ -4,9 +4,6 @@ import path from 'node:path';
 
 import { errorCode } from './fs-errors.js';
 
-/** Temp folders known to exist: creating one is a syscall per write otherwise. */
-const readyTmpDirs = new Set<string>();
-
 /**
  * Writes each file so that readers see the old file or the whole new one, never a prefix, renaming them into
  * place in the order given (an object's metadata before the object). The temp files (same filesystem, in
@@ -40,13 +37,10 @@ export async function writeFilesAtomic(
 /** `sync`: flushed to disk before the rename (skip it only for a file whose loss does no harm). */
 async function writeTemp(bytes: Uint8Array, tmpDir: string, sync: boolean): Promise<string> {
   const tmp = path.join(tmpDir, `${randomBytes(12).toString('hex')}.tmp`);
-  if (!readyTmpDirs.has(tmpDir)) {
-    await mkdir(tmpDir, { recursive: true });
-    readyTmpDirs.add(tmpDir);
-  }
+  // The temp folder is made only when missing (first write, or removed since): not a syscall per write.
   const handle = await open(tmp, 'wx', 0o644).catch(async (error: unknown) => {
     if (errorCode(error) !== 'ENOENT') throw error;
-    await mkdir(tmpDir, { recursive: true }); // removed since it was created
+    await mkdir(tmpDir, { recursive: true });
     return open(tmp, 'wx', 0o644);
   });
   try {
