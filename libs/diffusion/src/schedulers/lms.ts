@@ -92,8 +92,11 @@ export class LmsScheduler extends SigmaScheduler {
     this.derivatives.push(d);
     const order = Math.min(k + 1, LMS_ORDER);
     const acc = this.acc;
-    // sum(coeff * derivative for coeff, derivative in zip(coeffs, reversed(derivatives))), in float32
-    for (let j = 0; j < order; j++) {
+    // sum(coeff * derivative for coeff, derivative in zip(coeffs, reversed(derivatives))), in float32. zip stops at
+    // the shorter list: a schedule that starts part-way (img2img) holds fewer derivatives than the order, and
+    // diffusers then uses the first coefficients of the full order with the derivatives it has.
+    const terms = Math.min(order, this.derivatives.length);
+    for (let j = 0; j < terms; j++) {
       const c = Math.fround(this.lmsCoefficient(order, k, j));
       const dj = this.derivatives[this.derivatives.length - 1 - j];
       for (let i = 0; i < n; i++) acc[i] = j === 0 ? Math.fround(c * dj[i]) : acc[i] + Math.fround(c * dj[i]);
