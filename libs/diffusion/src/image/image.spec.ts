@@ -88,7 +88,6 @@ describe('masks', () => {
       { width: 4, height: 2, data: new Float32Array([0, 0.4, 0.6, 1, 1, 1, 0, 0]) },
       2,
       1,
-      true,
     );
     expect(Array.from(latent)).toEqual([0, 1]);
   });

@@ -58,21 +58,16 @@ export async function loadMask(
 }
 
 /**
- * The mask on the latent grid [h,w] by nearest-neighbour sampling (torch's interpolate default, as diffusers
- * does); `binarize` thresholds at 0.5 like diffusers' mask processor for inpainting UNets.
+ * The mask on the latent grid [h,w], 1 = repaint: thresholded at 0.5 like diffusers' mask processor (for every
+ * UNet), then sampled nearest-neighbour (torch's interpolate default, as diffusers does).
  */
-export function maskToLatent(
-  mask: PixelMask,
-  latentWidth: number,
-  latentHeight: number,
-  binarize: boolean,
-): Float32Array {
+export function maskToLatent(mask: PixelMask, latentWidth: number, latentHeight: number): Float32Array {
   const out = new Float32Array(latentWidth * latentHeight);
   for (let y = 0; y < latentHeight; y++) {
     const sy = Math.floor((y * mask.height) / latentHeight);
     for (let x = 0; x < latentWidth; x++) {
       const v = mask.data[sy * mask.width + Math.floor((x * mask.width) / latentWidth)];
-      out[y * latentWidth + x] = binarize ? (v >= 0.5 ? 1 : 0) : v;
+      out[y * latentWidth + x] = v >= 0.5 ? 1 : 0;
     }
   }
   return out;

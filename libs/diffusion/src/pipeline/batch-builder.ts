@@ -16,7 +16,8 @@ interface LatentDistribution {
 /**
  * Prepares each batch's starting latents, schedulers, generators and conditioning in the order diffusers draws
  * random numbers, so image i of a request equals a diffusers run with a CPU generator seeded seed + i:
- * text-to-image: noise; image-to-image: VAE sample, noise; inpainting: [VAE sample], noise, masked-image sample.
+ * text-to-image: noise; image-to-image: VAE sample, noise; inpainting: [VAE sample], noise, masked-image sample
+ * (drawn for 4-channel UNets too, which never read it).
  */
 export class BatchBuilder {
   readonly latentHeight: number;
@@ -82,6 +83,8 @@ export class BatchBuilder {
         const offset = b * (1 + model.latentChannels) * plane;
         inpaintChannels.set(this.latentMask ?? new Float32Array(plane).fill(1), offset);
         inpaintChannels.set(this.maskedImageLatents(generator), offset + plane);
+      } else {
+        this.drawMaskedImageSample(generator);
       }
       samples.push(sample);
     }
@@ -112,46 +115,58 @@ export class BatchBuilder {
   }
 
   private startLatents(sample: DenoiseSample, index: number, timesteps: number[]): Float32Array {
-    const { req, model } = this;
+    const { req } = this;
     const sigma = sample.scheduler.initNoiseSigma;
     if (req.mode === 'interpolation') {
       const [a, b] = this.interpolationNoise!;
       sample.generator.randn(this.latentShape); // the stream continues after the first draw, as for seed alone
       return scale(slerp(index / (req.frames - 1), a, b), sigma);
     }
-    // img2img always noises the image latents (even at strength 1); inpainting starts from pure noise at strength 1,
-    // except that 4-channel inpainting needs the image latents to blend back the known area.
-    const masked = this.latentMask !== null;
-    const needsImageLatents = this.image !== null && (!masked || req.strength < 1 || !this.inpaintUnet);
-    const imageLatents = needsImageLatents
-      ? sampleLatents(
-          this.image!.mean,
-          this.image!.logvar,
-          this.latentShape,
-          sample.generator,
-          model.vaeScalingFactor,
-        )
-      : null;
+    // diffusers' is_strength_max: inpainting at strength 1 starts from pure noise (img2img never does).
+    const pureNoise = this.latentMask !== null && req.strength >= 1;
+    // The image latents are sampled whenever they are used: img2img, inpainting below strength 1, and 4-channel
+    // inpainting at any strength (the kept area is blended back every step).
+    const imageLatents =
+      this.image && (!pureNoise || !this.inpaintUnet) ? this.sample(this.image, sample.generator) : null;
     const noise = sample.generator.randn(this.latentShape);
     if (imageLatents && this.latentMask && !this.inpaintUnet) sample.known = { latents: imageLatents, noise };
-    if (!imageLatents || (masked && req.strength >= 1)) return scale(noise, sigma);
+    // A scaled copy: the blend re-noises the kept area with the unscaled draw, as diffusers keeps `noise`.
+    if (!imageLatents || pureNoise) return scale(noise.slice(), sigma);
     if (timesteps.length === 0) return imageLatents; // strength below one step: nothing to denoise
     return sample.scheduler.addNoise(imageLatents, noise, timesteps[0]);
+  }
+
+  /**
+   * diffusers encodes the masked image for every UNet and samples its latent from the generator; a 4-channel UNet
+   * never reads it, so only the draw is made, keeping the generator's stream where diffusers has it.
+   */
+  private drawMaskedImageSample(generator: TorchGenerator): void {
+    if (this.latentMask && this.image?.logvar) generator.randn(this.latentShape);
   }
 
   /** Inpainting UNet conditioning: the masked image's latents (or a grey image's, without a mask). */
   private maskedImageLatents(generator: TorchGenerator): Float32Array {
     if (!this.masked) return new Float32Array(this.latentShape[1] * this.latentHeight * this.latentWidth);
-    const logvar = this.latentMask ? this.masked.logvar : null; // the grey fallback uses the mean, drawing nothing
-    return sampleLatents(this.masked.mean, logvar, this.latentShape, generator, this.model.vaeScalingFactor);
+    if (!this.latentMask) return this.sample({ mean: this.masked.mean, logvar: null }, generator); // grey: no draw
+    return this.sample(this.masked, generator);
+  }
+
+  private sample(latents: LatentDistribution, generator: TorchGenerator): Float32Array {
+    return sampleLatents(
+      latents.mean,
+      latents.logvar,
+      this.latentShape,
+      generator,
+      this.model.vaeScalingFactor,
+    );
   }
 
   private async encodeImages(): Promise<void> {
     const { model, inputs } = this;
     const shape = [1, 3, inputs.height, inputs.width] as const;
     if (inputs.init) this.image = await model.encode(inputs.init, shape);
-    if (inputs.mask)
-      this.latentMask = maskToLatent(inputs.mask, this.latentWidth, this.latentHeight, this.inpaintUnet);
+    // Binarized for every UNet, as diffusers' mask processor does; soft edges survive only in the paste-back.
+    if (inputs.mask) this.latentMask = maskToLatent(inputs.mask, this.latentWidth, this.latentHeight);
     if (!this.inpaintUnet || !model.hasVaeEncoder) return;
     const source =
       inputs.init && inputs.mask
