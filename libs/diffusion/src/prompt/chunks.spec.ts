@@ -1,20 +1,15 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ClipTokenizer } from '../tokenizer/index.js';
 import { parsePromptAttention } from './attention.js';
 import { chunkWeightedText, padChunks } from './chunks.js';
+import { fixturePath } from '../../../../test/support/fixtures.js';
 
-const sharedDir =
-  process.env.EASEL_SHARED_DIR ?? path.resolve(fileURLToPath(import.meta.url), '../../../../../../shared');
 const BOS = 49406;
 const EOS = 49407;
 let tokenizer: ClipTokenizer;
 
 beforeAll(async () => {
-  tokenizer = await ClipTokenizer.fromBpeFile(
-    path.join(sharedDir, 'fixtures/clip/bpe_simple_vocab_16e6.txt.gz'),
-  );
+  tokenizer = await ClipTokenizer.fromBpeFile(fixturePath('clip/bpe_simple_vocab_16e6.txt.gz'));
 });
 
 describe('chunkWeightedText (A1111 tokenize_line) with the SD 1.x tokenizer', () => {

@@ -1,11 +1,7 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { TorchGenerator, torchRandn } from './index.js';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const sharedDir = process.env.EASEL_SHARED_DIR ?? path.resolve(repoRoot, '../shared');
+import { fixturePath } from '../../../../test/support/fixtures.js';
 
 interface Summary {
   seed: number;
@@ -25,9 +21,7 @@ interface RandnFixture {
   randn_float64_seed42_shape16_first16: number[];
 }
 
-const fixture = JSON.parse(
-  readFileSync(path.join(sharedDir, 'fixtures/oracle/torch_randn.json'), 'utf8'),
-) as RandnFixture;
+const fixture = JSON.parse(readFileSync(fixturePath('oracle/torch_randn.json'), 'utf8')) as RandnFixture;
 
 const TOL = 1e-6;
 

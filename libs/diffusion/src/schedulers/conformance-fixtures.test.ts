@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { TorchGenerator } from '../random/index.js';
 import {
   createScheduler,
@@ -9,10 +7,9 @@ import {
   type SchedulerConfig,
   type SchedulerName,
 } from './index.js';
+import { fixturePath } from '../../../../test/support/fixtures.js';
 
 /** Test support, not a test (vitest runs *.spec.ts, the build skips *.test.ts): fixtures and procedures. */
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-export const sharedDir = process.env.EASEL_SHARED_DIR ?? path.resolve(repoRoot, '../shared');
 
 export interface TraceEntry {
   i: number;
@@ -74,9 +71,7 @@ export interface SchedulersFixture {
 }
 
 export function loadSchedulersFixture(): SchedulersFixture {
-  return JSON.parse(
-    readFileSync(path.join(sharedDir, 'fixtures/oracle/schedulers.json'), 'utf8'),
-  ) as SchedulersFixture;
+  return JSON.parse(readFileSync(fixturePath('oracle/schedulers.json'), 'utf8')) as SchedulersFixture;
 }
 
 /** diffusers class name (as the fixture names it) → our scheduler name. */

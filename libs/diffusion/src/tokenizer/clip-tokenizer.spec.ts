@@ -1,13 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClipTokenizer, TokenizerError, normalizeClipText } from './index.js';
+import { fixturePath } from '../../../../test/support/fixtures.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const sharedDir = process.env.EASEL_SHARED_DIR ?? path.resolve(repoRoot, '../shared');
-const bpePath = path.join(sharedDir, 'fixtures/clip/bpe_simple_vocab_16e6.txt.gz');
+const bpePath = fixturePath('clip/bpe_simple_vocab_16e6.txt.gz');
 
 interface PromptCase {
   prompt: string;
@@ -22,7 +20,7 @@ interface TokenizerFixture {
   prompts: PromptCase[];
 }
 const fixture = JSON.parse(
-  readFileSync(path.join(sharedDir, 'fixtures/oracle/clip_tokenizer.json'), 'utf8'),
+  readFileSync(fixturePath('oracle/clip_tokenizer.json'), 'utf8'),
 ) as TokenizerFixture;
 
 describe('ClipTokenizer (CLIP bpe_simple_vocab_16e6)', () => {
