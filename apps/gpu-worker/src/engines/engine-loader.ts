@@ -1,7 +1,8 @@
 /**
  * Loads the engines a worker serves: one StableDiffusionPipeline per model folder (UNet session first, kept warm)
  * and the EngineDescriptor it publishes. The descriptor comes from the folder's optional `easel.json`; fields it
- * leaves out get SD 1.x defaults, and the pipeline's limits are set from the descriptor so both agree.
+ * leaves out come from the model (its native size) or SD 1.x defaults, and the pipeline's limits are set from the
+ * descriptor so both agree.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -30,13 +31,13 @@ export async function loadEngine(
 ): Promise<LoadedEngine> {
   const overrides = await readEngineFile(modelDir);
   const modelName = overrides.name ?? id;
-  const native = { width: overrides.nativeWidth ?? 512, height: overrides.nativeHeight ?? 512 };
   const pipeline = await StableDiffusionPipeline.fromModelDir(modelDir, {
     ...options,
     modelName,
     limits: {
-      defaultWidth: native.width,
-      defaultHeight: native.height,
+      // Without easel.json sizes the pipeline defaults to the model's own (UNet sample_size × VAE factor).
+      ...(overrides.nativeWidth && { defaultWidth: overrides.nativeWidth }),
+      ...(overrides.nativeHeight && { defaultHeight: overrides.nativeHeight }),
       ...(overrides.sizeMultiple && { sizeMultiple: overrides.sizeMultiple }),
       ...(overrides.minSize && { minSize: overrides.minSize }),
       ...(overrides.maxSize && { maxSize: overrides.maxSize }),
@@ -47,6 +48,7 @@ export async function loadEngine(
     },
   });
   const { limits } = pipeline;
+  const native = { width: limits.defaultWidth, height: limits.defaultHeight };
   // Without a VAE encoder only the modes that need no input image can run.
   const modes: GenerationMode[] = pipeline.model.hasVaeEncoder
     ? [...GENERATION_MODES]

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './main.js';
@@ -105,6 +106,26 @@ describe('easel-diffuse generate', () => {
     expect(r.stdout).toContain(`animation → ${dir}/morph.webp (3 frames)`);
     expect(await size(path.join(dir, 'morph-2.png'))).toEqual([64, 64, 'png']);
     expect(await size(path.join(dir, 'morph.webp'))).toEqual([64, 64, 'webp']);
+  });
+
+  it("the README's example renders easel-tiny at its native 64×64 without a size", async () => {
+    const tiny = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../models/easel-tiny');
+    const out = path.join(dir, 'readme.png');
+    const r = await cli('generate', '--model', tiny, '--prompt', 'a small green square top left on white');
+    expect(r.code).toBe(2); // --out is required
+    const ok = await cli(
+      'generate',
+      '--model',
+      tiny,
+      '--prompt',
+      'two yellow stars on black',
+      '--seed',
+      '1',
+      '--out',
+      out,
+    );
+    expect(ok.stdout).toContain('(64x64)');
+    expect(await size(out)).toEqual([64, 64, 'png']);
   });
 
   it('bad usage exits 2 with a clear message', async () => {

@@ -138,3 +138,24 @@ export async function readVaeSettings(folder: ModelFolder): Promise<VaeSettings>
   }
   return { scalingFactor: DEFAULT_VAE_SCALING_FACTOR, scaleFactor: DEFAULT_VAE_SCALE_FACTOR };
 }
+
+/** SD 1.x's size, for folders that say nothing about theirs. */
+export const DEFAULT_NATIVE_SIZE = 512;
+
+/**
+ * unet/config.json's sample_size (latent pixels: a number, or [height, width]), as diffusers reads it to default
+ * the output size; null when the folder has no UNet config or it names no size.
+ */
+export async function readUnetSampleSize(
+  folder: ModelFolder,
+): Promise<{ height: number; width: number } | null> {
+  const file = path.join(folder.dir, 'unet', 'config.json');
+  if (!(await exists(file))) return null;
+  const size = (await readJsonObject(file, 'UNet config')).sample_size;
+  const positive = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
+  if (positive(size)) return { height: size, width: size };
+  if (Array.isArray(size) && size.length === 2 && size.every(positive))
+    return { height: size[0], width: size[1] };
+  if (size === undefined || size === null) return null;
+  throw new ModelError('corrupt_model', `${file}: sample_size must be a positive integer or [height, width]`);
+}

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -223,6 +223,21 @@ describe('SdModel variants of real exports', () => {
     } finally {
       await m.release();
     }
+  });
+
+  it("native size: unet/config.json's sample_size × the VAE factor, else SD 1.x's 512", async () => {
+    expect(model.nativeSize).toEqual({ width: 512, height: 512 });
+    const dir = path.join(root, 'native');
+    await writeTestModel(dir, { seed: 3 });
+    await writeFile(path.join(dir, 'unet', 'config.json'), JSON.stringify({ sample_size: [6, 10] }));
+    const m = await SdModel.load(dir);
+    try {
+      expect(m.nativeSize).toEqual({ width: 80, height: 48 });
+    } finally {
+      await m.release();
+    }
+    await writeFile(path.join(dir, 'unet', 'config.json'), JSON.stringify({ sample_size: 'large' }));
+    await expect(SdModel.load(dir)).rejects.toMatchObject({ code: 'corrupt_model' });
   });
 
   it('release is idempotent and later runs fail clearly', async () => {

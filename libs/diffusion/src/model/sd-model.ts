@@ -7,7 +7,14 @@
 import type { SchedulerConfig } from '../schedulers/index.js';
 import { ClipTokenizer } from '../tokenizer/index.js';
 import { ModelError, OnnxSession, type SessionConfig } from '../runtime/index.js';
-import { locateModelFolder, readJsonObject, readVaeSettings, type ModelFolder } from './model-folder.js';
+import {
+  DEFAULT_NATIVE_SIZE,
+  locateModelFolder,
+  readJsonObject,
+  readUnetSampleSize,
+  readVaeSettings,
+  type ModelFolder,
+} from './model-folder.js';
 import {
   floatTensor,
   floatType,
@@ -63,6 +70,8 @@ export class SdModel {
     readonly unetInChannels: 4 | 9,
     readonly latentChannels: number,
     private readonly unetFloat: FloatType,
+    /** The size the model was trained at, in pixels: the default output size, as diffusers' pipelines use. */
+    readonly nativeSize: { width: number; height: number },
   ) {}
 
   static async load(dir: string, options: ModelLoadOptions = {}): Promise<SdModel> {
@@ -121,6 +130,14 @@ export class SdModel {
     const vae = await readVaeSettings(folder);
     const hidden =
       typeof hiddenDim === 'number' ? hiddenDim : await probeHiddenSize(s.textEncoder, tokenizer);
+    // unet/config.json's sample_size, else a graph with fixed latent dimensions, else SD 1.x's 512.
+    const [, , fixedH, fixedW] = sample.shape;
+    const latentSize =
+      (await readUnetSampleSize(folder)) ??
+      (typeof fixedH === 'number' && typeof fixedW === 'number' ? { height: fixedH, width: fixedW } : null);
+    const nativeSize = latentSize
+      ? { width: latentSize.width * vae.scaleFactor, height: latentSize.height * vae.scaleFactor }
+      : { width: DEFAULT_NATIVE_SIZE, height: DEFAULT_NATIVE_SIZE };
     return new SdModel(
       folder.dir,
       s,
@@ -132,6 +149,7 @@ export class SdModel {
       channels,
       latentChannels,
       unetFloat,
+      nativeSize,
     );
   }
 

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -94,6 +94,21 @@ describe('text-to-image', () => {
       keyword: 'parameters',
       text: 'a red square\nSteps: 4, Sampler: Euler a, CFG scale: 7, Seed: 8, Size: 128x64, Model: sd',
     });
+  });
+
+  it("without a size renders the model's native size (UNet sample_size × VAE factor), as diffusers does", async () => {
+    const native = path.join(dir, 'sd-native');
+    await writeTestModel(native);
+    await writeFile(path.join(native, 'unet', 'config.json'), JSON.stringify({ sample_size: 8 }));
+    const p = await StableDiffusionPipeline.fromModelDir(native);
+    try {
+      expect(p.limits).toMatchObject({ defaultWidth: 64, defaultHeight: 64 });
+      const { images } = await p.run({ prompt: 'a red square', steps: 2, seed: 1 });
+      expect(images.map((i) => [i.width, i.height])).toEqual([[64, 64]]);
+      expect(await sharp(images[0].png).metadata()).toMatchObject({ width: 64, height: 64 });
+    } finally {
+      await p.release();
+    }
   });
 
   it('same seed → same bytes, also inside a batch; different seeds differ', async () => {

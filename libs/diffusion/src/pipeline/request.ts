@@ -24,8 +24,9 @@ export interface GenerationRequest {
   negativePrompt?: string;
   /** Stability's weighted prompts; a negative weight makes a negative prompt. Exclusive with prompt. */
   textPrompts?: readonly TextPrompt[];
-  /** Output size in pixels (a multiple of the pipeline's sizeMultiple). With an init image and no size,
-   * the init image's own size; with outpainting, the size the init image is fitted to before the margins. */
+  /** Output size in pixels (a multiple of the pipeline's sizeMultiple). Without a size: the model's native size
+   * (UNet sample_size × VAE factor), or with an init image its own size; with outpainting, the size the init
+   * image is fitted to before the margins. */
   width?: number;
   height?: number;
   steps?: number;
@@ -73,6 +74,7 @@ export interface PipelineLimits {
   maxFrames: number;
   /** Decompression-bomb guard for input images. */
   maxInputPixels: number;
+  /** Default: the model's native size (StableDiffusionPipeline reads it from the folder). */
   defaultWidth: number;
   defaultHeight: number;
   defaultSteps: number;

@@ -31,7 +31,8 @@ export class StableDiffusionPipeline {
     readonly model: SdModel,
     options: { limits?: Partial<PipelineLimits>; modelName?: string } = {},
   ) {
-    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    const native = { defaultWidth: model.nativeSize.width, defaultHeight: model.nativeSize.height };
+    this.limits = { ...DEFAULT_LIMITS, ...native, ...options.limits };
     this.modelName = options.modelName ?? path.basename(model.dir);
   }
 
