@@ -240,6 +240,24 @@ describe('SdModel variants of real exports', () => {
     await expect(SdModel.load(dir)).rejects.toMatchObject({ code: 'corrupt_model' });
   });
 
+  it("an encoder that samples inside its graph (diffusers' convert script) gives its moments instead", async () => {
+    const dir = path.join(root, 'sampling');
+    await writeTestModel(dir, { seed: 3, vaeEncoderOutput: 'sampling' });
+    const log: string[] = [];
+    const m = await SdModel.load(dir, { log: (line) => log.push(line) });
+    try {
+      expect(log.some((l) => /samples inside its graph; reading its moments/.test(l))).toBe(true);
+      const image = wave(3 * 16 * 16, 0.05);
+      const recovered = await m.encode(image, [1, 3, 16, 16]);
+      const reference = await model.encode(image, [1, 3, 16, 16]); // same weights, latent_parameters layout
+      expect(recovered.shape).toEqual([1, 4, 2, 2]);
+      expect(Array.from(recovered.mean)).toEqual(Array.from(reference.mean));
+      expect(Array.from(recovered.logvar!)).toEqual(Array.from(reference.logvar!));
+    } finally {
+      await m.release();
+    }
+  });
+
   it('release is idempotent and later runs fail clearly', async () => {
     const m = await SdModel.load(path.join(root, 'base'));
     await m.release();

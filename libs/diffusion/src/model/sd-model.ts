@@ -4,6 +4,8 @@
  * dtype/precision from session metadata, fp16 conversion, shape checks and
  * cumulative session.run timings.
  */
+import { readFile } from 'node:fs/promises';
+import { readGraph } from '../onnx/index.js';
 import type { SchedulerConfig } from '../schedulers/index.js';
 import { ClipTokenizer } from '../tokenizer/index.js';
 import { ModelError, OnnxSession, type SessionConfig } from '../runtime/index.js';
@@ -15,6 +17,7 @@ import {
   readVaeSettings,
   type ModelFolder,
 } from './model-folder.js';
+import { recoverLatentParameters } from './sampling-encoder.js';
 import {
   floatTensor,
   floatType,
@@ -78,8 +81,8 @@ export class SdModel {
     const folder = await locateModelFolder(dir);
     const config: SessionConfig = { ...options };
     const opened: OnnxSession[] = [];
-    const open = async (label: string, file: string): Promise<OnnxSession> => {
-      const s = await OnnxSession.create(label, file, config);
+    const open = async (label: string, file: string, bytes?: Uint8Array): Promise<OnnxSession> => {
+      const s = await OnnxSession.create(label, file, config, bytes);
       opened.push(s);
       return s;
     };
@@ -92,7 +95,14 @@ export class SdModel {
       textEncoder.requireNames(['input_ids'], ['last_hidden_state']);
       const vaeDecoder = await open('vae_decoder', folder.vaeDecoder);
       vaeDecoder.requireNames(['latent_sample'], ['sample']);
-      const vaeEncoder = folder.vaeEncoder ? await open('vae_encoder', folder.vaeEncoder) : null;
+      let vaeEncoder = folder.vaeEncoder ? await open('vae_encoder', folder.vaeEncoder) : null;
+      if (vaeEncoder && !vaeEncoder.outputs.has('latent_parameters')) {
+        const recovered = await readSamplingEncoder(vaeEncoder.modelPath, options.log);
+        if (recovered) {
+          await vaeEncoder.release();
+          vaeEncoder = await open('vae_encoder', vaeEncoder.modelPath, recovered);
+        }
+      }
       if (vaeEncoder) {
         const out = vaeEncoder.outputs.has('latent_parameters') ? 'latent_parameters' : 'latent_sample';
         vaeEncoder.requireNames(['sample'], [out]);
@@ -303,6 +313,29 @@ export class SdModel {
     this.released = true;
     await Promise.all(this.allSessions().map((s) => s.release()));
   }
+}
+
+/**
+ * An encoder that samples inside its graph (diffusers' convert script) as one that returns its moments, so the
+ * pipeline draws the sample from the seeded generator; null when it does not sample or cannot be rewritten.
+ */
+async function readSamplingEncoder(file: string, log?: (line: string) => void): Promise<Uint8Array | null> {
+  const bytes = await readFile(file);
+  const graph = readGraph(bytes);
+  const recovered = recoverLatentParameters(bytes, graph);
+  if (!recovered) return null;
+  if (graph.hasExternalData) {
+    log?.(
+      `vae_encoder (${file}) samples unseeded noise inside its graph and keeps weights in external files; ` +
+        'image inputs will not follow the seed (export it with latent_parameters)',
+    );
+    return null;
+  }
+  log?.(
+    `vae_encoder (${file}) samples inside its graph; reading its moments (${recovered.moments}) instead, ` +
+      'so image inputs follow the seed',
+  );
+  return recovered.model;
 }
 
 function expectLength(what: string, actual: number, expected: number): void {

@@ -13,3 +13,12 @@ export {
 } from './model-proto.js';
 export { GraphBuilder, attr, tensorData, type AttrArg, type TensorArray } from './graph-builder.js';
 export { writeModel, type WriteModelOptions } from './write-model.js';
+export { readFields, type ProtoField } from './proto-reader.js';
+export {
+  editGraph,
+  readGraph,
+  type GraphEdit,
+  type GraphNode,
+  type GraphOutput,
+  type ReadGraph,
+} from './graph-reader.js';

@@ -74,6 +74,13 @@ export class ProtoWriter {
     return this.bytes(field, textEncoder.encode(value));
   }
 
+  /** Only the tag and length of a length-delimited field, for a payload the caller appends itself. */
+  lengthHeader(field: number, length: number): this {
+    this.tag(field, WIRE_LENGTH_DELIMITED);
+    this.rawVarint(length);
+    return this;
+  }
+
   message(field: number, encode: (w: ProtoWriter) => void): this {
     const child = new ProtoWriter();
     encode(child);

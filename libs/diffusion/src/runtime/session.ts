@@ -43,20 +43,29 @@ export class OnnxSession {
   ) {}
 
   /**
-   * Loads by path (not bytes) so ORT resolves external weight files relative
-   * to the model's folder.
+   * Loads by path so ORT resolves external weight files relative to the model's folder; `bytes` (a rewritten
+   * graph without external data) is loaded instead when given, `modelPath` then only names it in messages.
    */
-  static async create(label: string, modelPath: string, config: SessionConfig = {}): Promise<OnnxSession> {
-    try {
-      await access(modelPath);
-    } catch {
-      throw new ModelError('missing_file', `${label}: model file not found: ${modelPath}`);
+  static async create(
+    label: string,
+    modelPath: string,
+    config: SessionConfig = {},
+    bytes?: Uint8Array,
+  ): Promise<OnnxSession> {
+    if (!bytes) {
+      try {
+        await access(modelPath);
+      } catch {
+        throw new ModelError('missing_file', `${label}: model file not found: ${modelPath}`);
+      }
     }
     const resolved = resolveProviders(config.executionProviders, config);
     const options = sessionOptions(config, resolved.providers);
     let session: InferenceSession;
     try {
-      session = await InferenceSession.create(modelPath, options);
+      session = bytes
+        ? await InferenceSession.create(bytes, options)
+        : await InferenceSession.create(modelPath, options);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       throw new ModelError('corrupt_model', `${label}: cannot load ${modelPath}: ${reason}`, { cause: err });

@@ -12,7 +12,7 @@ import { TEST_MODEL_SHAPES } from './sizes.js';
 import { buildTextEncoder } from './text-encoder.js';
 import { buildTokenizerFiles } from './tokenizer-files.js';
 import { buildUnet } from './unet.js';
-import { buildVaeDecoder, buildVaeEncoder, VAE_SCALING_FACTOR } from './vae.js';
+import { buildVaeDecoder, buildVaeEncoder, VAE_SCALING_FACTOR, type VaeEncoderOutput } from './vae.js';
 
 export interface TestModelOptions {
   /** 9-channel inpainting UNet. */
@@ -22,7 +22,7 @@ export interface TestModelOptions {
   /** Variants a real export may have, so loaders can be tested against each. */
   inputIdsType?: 'int32' | 'int64';
   timestepType?: 'int64' | 'float32';
-  vaeEncoderOutput?: 'latent_parameters' | 'latent_sample' | 'none';
+  vaeEncoderOutput?: VaeEncoderOutput | 'none';
   /** UNet weights in an external file beside unet/model.onnx (e.g. 'weights.pb', 'model.onnx_data'). */
   unetExternalData?: string;
   /** fp16 inputs and outputs on every graph (fp32 inside), to exercise a loader's fp16 conversion. */

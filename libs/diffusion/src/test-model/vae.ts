@@ -6,7 +6,7 @@
  * decode(encode(x)) ≈ x blurred to 8×8 blocks, which lets pipeline tests
  * check img2img and inpainting behaviour.
  */
-import { attr, GraphBuilder, type ModelData } from '../onnx/index.js';
+import { attr, DataType, GraphBuilder, type ModelData } from '../onnx/index.js';
 import { Layers } from './layers.js';
 import { floatInput, floatOutput } from './io.js';
 import type { TestModelShape } from './sizes.js';
@@ -32,10 +32,17 @@ function averagingDownsample(nn: Layers, prefix: string, x: string, ch: number):
   );
 }
 
+/**
+ * What the encoder returns: the moments (`latent_parameters`, Optimum's layout), the mean as `latent_sample`, or
+ * `sampling`: a `latent_sample` drawn inside the graph from unseeded noise, as diffusers' convert script exports
+ * `encode(x).latent_dist.sample()` (chunk, clamp, exp, RandomNormalLike).
+ */
+export type VaeEncoderOutput = 'latent_parameters' | 'latent_sample' | 'sampling';
+
 export function buildVaeEncoder(
   shape: TestModelShape,
   seed: number,
-  output: 'latent_parameters' | 'latent_sample',
+  output: VaeEncoderOutput,
   fp16 = false,
 ): ModelData {
   const g = new GraphBuilder('vae_encoder');
@@ -74,8 +81,26 @@ export function buildVaeEncoder(
       ['batch', 2 * LATENT, 'latent_height', 'latent_width'],
       fp16,
     );
+  } else if (output === 'sampling') {
+    const [mean, logvar] = g.node(
+      'Split',
+      [moments, g.constInt64('split', [LATENT, LATENT])],
+      { axis: attr.int(1) },
+      2,
+    );
+    const clamped = g.op('Clip', [
+      logvar,
+      g.constFloat('logvar_min', [-30], []),
+      g.constFloat('logvar_max', [20], []),
+    ]);
+    const std = g.op('Exp', [g.op('Mul', [clamped, g.constFloat('half', [0.5], [])])]);
+    const noise = g.op('RandomNormalLike', [g.op('ConstantOfShape', [g.op('Shape', [mean])])], {
+      dtype: attr.int(DataType.FLOAT),
+    });
+    const sample = g.op('Add', [mean, g.op('Mul', [std, noise])]);
+    floatOutput(g, sample, 'latent_sample', ['batch', LATENT, 'latent_height', 'latent_width'], fp16);
   } else {
-    // diffusers' own exporter returns the mean as the "sample" for this layout.
+    // Some exporters return the mean as the "sample" for this layout.
     const mean = g.op('Slice', [
       moments,
       g.constInt64('start', [0]),
