@@ -2,7 +2,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { MaskSource } from '../image/index.js';
-import { InvalidRequestError, StableDiffusionPipeline, type GenerationRequest } from '../pipeline/index.js';
+import {
+  InvalidRequestError,
+  StableDiffusionPipeline,
+  type GenerationRequest,
+  type PipelineOptions,
+} from '../pipeline/index.js';
 import { progressBar, type TextSink } from './progress-bar.js';
 
 export const GENERATE_USAGE = `easel-diffuse generate --model DIR --prompt TEXT --out FILE [options]
@@ -40,7 +45,16 @@ const OPTIONS = {
   'fallback-to-cpu': { type: 'boolean' },
 } as const;
 
-export async function generateCommand(args: string[], stdout: TextSink, stderr: TextSink): Promise<void> {
+/** What a `generate` command line asks for: the request, the model folder, the output file and load options. */
+export interface GenerateInvocation {
+  model: string;
+  out: string;
+  request: GenerationRequest;
+  load: Omit<PipelineOptions, 'log'>;
+}
+
+/** Parses `generate` arguments and reads the image files they name. */
+export async function parseGenerateArgs(args: string[]): Promise<GenerateInvocation> {
   const { values: v } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false });
   if (!v.model) throw new InvalidRequestError('--model', 'the model folder is required');
   if (!v.out) throw new InvalidRequestError('--out', 'the output file is required');
@@ -73,24 +87,31 @@ export async function generateCommand(args: string[], stdout: TextSink, stderr: 
       frames: num('--frames', v.frames) ?? 8,
     };
   }
-
-  const pipeline = await StableDiffusionPipeline.fromModelDir(v.model, {
+  const load = {
     executionProviders: v.providers?.split(','),
     fallbackToCpu: v['fallback-to-cpu'],
     intraOpNumThreads: num('--threads', v.threads),
+  };
+  return { model: v.model, out: v.out, request, load };
+}
+
+export async function generateCommand(args: string[], stdout: TextSink, stderr: TextSink): Promise<void> {
+  const { model, out, request, load } = await parseGenerateArgs(args);
+  const pipeline = await StableDiffusionPipeline.fromModelDir(model, {
+    ...load,
     log: (line) => stderr.write(`${line}\n`),
   });
   try {
     const bar = progressBar(stderr);
     const result = await pipeline.run(request, { onProgress: (e) => bar.update(e) });
     bar.done();
-    const files = outputNames(v.out, result.images.length);
+    const files = outputNames(out, result.images.length);
     for (const [i, image] of result.images.entries()) {
       await writeFile(files[i], image.png);
       stdout.write(`seed ${image.seed} → ${files[i]} (${image.width}x${image.height})\n`);
     }
     if (result.animation) {
-      const webp = `${stem(v.out)}.webp`;
+      const webp = `${stem(out)}.webp`;
       await writeFile(webp, result.animation.webp);
       stdout.write(`animation → ${webp} (${result.animation.frames} frames)\n`);
     }

@@ -1,2 +1,2 @@
 export { runCli } from './main.js';
-export { outputNames } from './generate-command.js';
+export { outputNames, parseGenerateArgs, type GenerateInvocation } from './generate-command.js';
