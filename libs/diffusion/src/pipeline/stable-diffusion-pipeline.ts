@@ -11,6 +11,7 @@ import { usesGuidance, denoise } from './denoise.js';
 import { CanceledError } from './errors.js';
 import { overlayOriginal, prepareInputs, type ImageInputs } from './inputs.js';
 import { BatchBuilder } from './batch-builder.js';
+import { repeatInto } from './latents.js';
 import { DEFAULT_LIMITS, type GenerationRequest, type PipelineLimits } from './request.js';
 import type { GeneratedImage, GenerationResult, RunOptions } from './types.js';
 import { resolveRequest, type ResolvedRequest } from './validate.js';
@@ -81,7 +82,11 @@ export class StableDiffusionPipeline {
         },
       });
       throwIfAborted(options.signal, (n + 1) * stepsPerBatch);
-      const decoded = await this.decode(batch.latents, indices.length, batch.latentHeight, batch.latentWidth);
+      // Strength below one step denoises nothing: the input comes back as it is, not through the VAE.
+      const decoded =
+        stepsPerBatch === 0 && inputs.init
+          ? repeatImage(inputs.init, indices.length)
+          : await this.decode(batch.latents, indices.length, batch.latentHeight, batch.latentWidth);
       const t0 = performance.now();
       for (const [k, index] of indices.entries()) {
         if (inputs.mask && inputs.init && req.keepUnmaskedPixels)
@@ -149,6 +154,12 @@ export class StableDiffusionPipeline {
       denoisingStrength: inputs.init ? req.strength : undefined,
     });
   }
+}
+
+function repeatImage(image: Float32Array, times: number): Float32Array {
+  const out = new Float32Array(image.length * times);
+  repeatInto(out, image, times);
+  return out;
 }
 
 function interpolatedSeed(req: ResolvedRequest, frame: number): number {
