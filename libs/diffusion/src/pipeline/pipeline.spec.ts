@@ -162,6 +162,16 @@ describe('image inputs', () => {
     expect(await meanDiff(high.images[0].png, init)).toBeGreaterThan(lowDiff + 10);
   });
 
+  it('strength 0 returns the input pixels exactly, for image-to-image and inpainting', async () => {
+    const init = await blocks();
+    const plain = await sd.run({ ...base, initImage: init, strength: 0 });
+    const masked = await sd.run({ ...base, initImage: init, maskImage: await leftHalfMask(), strength: 0 });
+    for (const result of [plain, masked]) {
+      expect(result.timings.unetSteps).toBe(0);
+      expect((await rgb(result.images[0].png)).data.equals((await rgb(init)).data)).toBe(true);
+    }
+  });
+
   it('step_schedule_start/end and image_strength pick the img2img part of the schedule', async () => {
     const init = await blocks();
     const count = async (req: GenerationRequest): Promise<number> =>
