@@ -9,6 +9,9 @@ export default tseslint.config(
       'generated/**',
       'apps/api/src/generated/**',
       'coverage/**',
+      // git-ignored local folders (scratch files, run data)
+      'tmp/**',
+      'data/**',
       'tools/**/*.py',
     ],
   },
