@@ -7,4 +7,4 @@ export * from './test-model/index.js';
 export * from './prompt/index.js';
 export * from './image/index.js';
 export * from './pipeline/index.js';
-export { runCli } from './cli/index.js';
+export { parseGenerateArgs, runCli, type GenerateInvocation } from './cli/index.js';
