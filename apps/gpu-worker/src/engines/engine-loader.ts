@@ -1,13 +1,13 @@
 /**
  * Loads the engines a worker serves: one StableDiffusionPipeline per model folder (UNet session first, kept warm)
- * and the EngineDescriptor it publishes. The descriptor comes from the folder's optional `easel.json`; fields it
- * leaves out come from the model (its native size) or SD 1.x defaults, and the pipeline's limits are set from the
- * descriptor so both agree.
+ * and the EngineDescriptor it publishes. The descriptor comes from the folder's optional `easel.json` (checked
+ * strictly here); fields it leaves out come from the pipeline, which reads the same file, the model's native size
+ * and SD 1.x defaults, so both agree.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EngineDescriptor, GENERATION_MODES, SAMPLERS, type GenerationMode } from '@easel/contracts';
-import { DEFAULT_LIMITS, StableDiffusionPipeline, type ModelLoadOptions } from '@easel/diffusion';
+import { StableDiffusionPipeline, type ModelLoadOptions } from '@easel/diffusion';
 import { z } from 'zod';
 
 /** `easel.json`: any EngineDescriptor field but the id, which the worker's config gives. */
@@ -31,24 +31,9 @@ export async function loadEngine(
 ): Promise<LoadedEngine> {
   const overrides = await readEngineFile(modelDir);
   const modelName = overrides.name ?? id;
-  const pipeline = await StableDiffusionPipeline.fromModelDir(modelDir, {
-    ...options,
-    modelName,
-    limits: {
-      // Without easel.json sizes the pipeline defaults to the model's own (UNet sample_size × VAE factor).
-      ...(overrides.nativeWidth && { defaultWidth: overrides.nativeWidth }),
-      ...(overrides.nativeHeight && { defaultHeight: overrides.nativeHeight }),
-      ...(overrides.sizeMultiple && { sizeMultiple: overrides.sizeMultiple }),
-      ...(overrides.minSize && { minSize: overrides.minSize }),
-      ...(overrides.maxSize && { maxSize: overrides.maxSize }),
-      ...(overrides.maxPixels && { maxPixels: overrides.maxPixels }),
-      ...(overrides.defaultSteps && { defaultSteps: overrides.defaultSteps }),
-      ...(overrides.defaultCfgScale !== undefined && { defaultCfgScale: overrides.defaultCfgScale }),
-      ...(overrides.defaultSampler && { defaultSampler: overrides.defaultSampler }),
-    },
-  });
+  // The pipeline reads the same easel.json for its limits and defaults, so the descriptor states what it runs.
+  const pipeline = await StableDiffusionPipeline.fromModelDir(modelDir, { ...options, modelName });
   const { limits } = pipeline;
-  const native = { width: limits.defaultWidth, height: limits.defaultHeight };
   // Without a VAE encoder only the modes that need no input image can run.
   const modes: GenerationMode[] = pipeline.model.hasVaeEncoder
     ? [...GENERATION_MODES]
@@ -58,8 +43,8 @@ export async function loadEngine(
     name: id,
     description: `Stable Diffusion 1.x (${path.basename(modelDir)}) on ${pipeline.model.executionProviders.join(', ')}`,
     type: 'PICTURE',
-    nativeWidth: native.width,
-    nativeHeight: native.height,
+    nativeWidth: limits.defaultWidth,
+    nativeHeight: limits.defaultHeight,
     sizeMultiple: limits.sizeMultiple,
     minSize: limits.minSize,
     maxSize: limits.maxSize,
@@ -68,7 +53,7 @@ export async function loadEngine(
     samplers: [...SAMPLERS],
     defaultSampler: limits.defaultSampler,
     defaultSteps: limits.defaultSteps,
-    defaultCfgScale: limits.defaultCfgScale ?? DEFAULT_LIMITS.defaultCfgScale,
+    defaultCfgScale: limits.defaultCfgScale,
     ...overrides,
   });
   return { descriptor, pipeline, modelName };

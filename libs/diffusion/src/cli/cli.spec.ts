@@ -108,7 +108,7 @@ describe('easel-diffuse generate', () => {
     expect(await size(path.join(dir, 'morph.webp'))).toEqual([64, 64, 'webp']);
   });
 
-  it("the README's example renders easel-tiny at its native 64×64 without a size", async () => {
+  it("the README's example renders easel-tiny at its native 64×64 with its easel.json defaults", async () => {
     const tiny = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../models/easel-tiny');
     const out = path.join(dir, 'readme.png');
     const r = await cli('generate', '--model', tiny, '--prompt', 'a small green square top left on white');
@@ -126,6 +126,8 @@ describe('easel-diffuse generate', () => {
     );
     expect(ok.stdout).toContain('(64x64)');
     expect(await size(out)).toEqual([64, 64, 'png']);
+    // easel.json's defaults, as the API would use them
+    expect((await readFile(out)).toString('latin1')).toContain('Steps: 20, Sampler: DPM++ 2M, CFG scale: 5');
   });
 
   it('bad usage exits 2 with a clear message', async () => {

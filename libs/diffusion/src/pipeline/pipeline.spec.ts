@@ -111,6 +111,38 @@ describe('text-to-image', () => {
     }
   });
 
+  it("takes the folder's easel.json name and defaults (size, steps, guidance, sampler); refuses a bad one", async () => {
+    const folder = path.join(dir, 'sd-easel-json');
+    await writeTestModel(folder);
+    const settings = { name: 'My engine', nativeWidth: 128, nativeHeight: 64, defaultSteps: 3 };
+    const file = path.join(folder, 'easel.json');
+    await writeFile(file, JSON.stringify({ ...settings, defaultCfgScale: 4, defaultSampler: 'K_EULER' }));
+    const p = await StableDiffusionPipeline.fromModelDir(folder);
+    try {
+      expect(p.limits).toMatchObject({
+        defaultWidth: 128,
+        defaultHeight: 64,
+        defaultSteps: 3,
+        defaultCfgScale: 4,
+      });
+      const result = await p.run({ prompt: 'a red square', seed: 1 });
+      expect(result.timings.unetSteps).toBe(3);
+      expect([result.images[0].width, result.images[0].height]).toEqual([128, 64]);
+      const text = Buffer.from(result.images[0].png).toString('latin1');
+      expect(text).toContain(
+        'Steps: 3, Sampler: Euler, CFG scale: 4, Seed: 1, Size: 128x64, Model: My engine',
+      );
+    } finally {
+      await p.release();
+    }
+    await writeFile(file, JSON.stringify({ ...settings, defaultSampler: 'fastest' }));
+    await expect(StableDiffusionPipeline.fromModelDir(folder)).rejects.toThrow(/easel.json: defaultSampler/);
+    await writeFile(file, JSON.stringify({ ...settings, nativeWidth: -64 }));
+    await expect(StableDiffusionPipeline.fromModelDir(folder)).rejects.toMatchObject({
+      code: 'corrupt_model',
+    });
+  });
+
   it('same seed → same bytes, also inside a batch; different seeds differ', async () => {
     const batch = await sd.run({ ...base, samples: 2 });
     const again = await sd.run(base);

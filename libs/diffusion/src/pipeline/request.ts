@@ -74,7 +74,7 @@ export interface PipelineLimits {
   maxFrames: number;
   /** Decompression-bomb guard for input images. */
   maxInputPixels: number;
-  /** Default: the model's native size (StableDiffusionPipeline reads it from the folder). */
+  /** Default: easel.json's nativeWidth/nativeHeight, else the model's native size (read from the folder). */
   defaultWidth: number;
   defaultHeight: number;
   defaultSteps: number;

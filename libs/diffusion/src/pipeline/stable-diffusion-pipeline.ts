@@ -11,6 +11,7 @@ import { usesGuidance, denoise } from './denoise.js';
 import { CanceledError } from './errors.js';
 import { overlayOriginal, prepareInputs, type ImageInputs } from './inputs.js';
 import { BatchBuilder } from './batch-builder.js';
+import { readEngineFile } from './engine-file.js';
 import { repeatInto } from './latents.js';
 import { DEFAULT_LIMITS, type GenerationRequest, type PipelineLimits } from './request.js';
 import type { GeneratedImage, GenerationResult, RunOptions } from './types.js';
@@ -19,7 +20,7 @@ import path from 'node:path';
 
 export interface PipelineOptions extends ModelLoadOptions {
   limits?: Partial<PipelineLimits>;
-  /** Model name written into the PNG parameters; default: the folder's name. */
+  /** Model name written into the PNG parameters; default: easel.json's name, else the folder's name. */
   modelName?: string;
 }
 
@@ -37,10 +38,18 @@ export class StableDiffusionPipeline {
     this.modelName = options.modelName ?? path.basename(model.dir);
   }
 
-  /** Loads the model folder (UNet session first) and keeps the sessions for every run. */
+  /**
+   * Loads the model folder (UNet session first) and keeps the sessions for every run. Limits and model name:
+   * `options`, else the folder's easel.json, else the model's native size, DEFAULT_LIMITS and the folder's name.
+   */
   static async fromModelDir(dir: string, options: PipelineOptions = {}): Promise<StableDiffusionPipeline> {
     const { limits, modelName, ...loadOptions } = options;
-    return new StableDiffusionPipeline(await SdModel.load(dir, loadOptions), { limits, modelName });
+    const file = await readEngineFile(dir);
+    const model = await SdModel.load(dir, loadOptions);
+    return new StableDiffusionPipeline(model, {
+      limits: { ...file.limits, ...limits },
+      modelName: modelName ?? file.name,
+    });
   }
 
   async run(request: GenerationRequest, options: RunOptions = {}): Promise<GenerationResult> {
