@@ -2,6 +2,7 @@
 __call__, step for step, for one prompt, one image and one torch.Generator, on OnnxModels. Each block names the
 diffusers code it follows; the order of generator draws is the point, so nothing is reordered or merged."""
 import inspect
+import os
 from dataclasses import dataclass
 from typing import Optional
 
@@ -88,7 +89,10 @@ class Pipelines:
         return self.m.vae_decode(latents / self.m.vae.config.scaling_factor)
 
     def scheduler(self, sampler):
-        return self.up.scheduler(sampler, self.scheduler_config)
+        scheduler = self.up.scheduler(sampler, self.scheduler_config)
+        if sampler == "dpm2_a" and not os.environ.get("PARITY_DPM2A_AS_0272"):
+            _draw_in_second_order_steps_only(scheduler)
+        return scheduler
 
     def do_cfg(self, guidance_scale):
         return guidance_scale > 1 and self.m.unet.config.time_cond_proj_dim is None
@@ -213,3 +217,19 @@ class Pipelines:
     def _encode_vae_image(self, image, generator):
         image_latents = self.retrieve_latents(self.m.vae_encode(image), generator)
         return self.m.vae.config.scaling_factor * image_latents
+
+
+def _draw_in_second_order_steps_only(scheduler):
+    """KDPM2AncestralDiscreteScheduler 0.27.2 draws a noise tensor from the generator in every step() call, and
+    uses it only in second-order steps; diffusers later (0.40.0.dev0, test/fixtures/oracle) draws only where it is
+    used, and so does Easel. Without the generator a first-order step draws from torch's global RNG instead, so the
+    pipeline's generator advances as in later diffusers, the rest of 0.27.2's code unchanged (fixture README:
+    deliberate differences)."""
+    step = scheduler.step
+
+    def second_order_draws(model_output, timestep, sample, generator=None, return_dict=True):
+        if scheduler.state_in_first_order:
+            generator = None
+        return step(model_output, timestep, sample, generator=generator, return_dict=return_dict)
+
+    scheduler.step = second_order_draws
