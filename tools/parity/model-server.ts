@@ -58,12 +58,19 @@ async function handle(req: Request, inputs: Map<string, Float32Array>): Promise<
     }
     case 'unet': {
       const shape = req.shape!;
-      const out = await model.predictNoise(need(inputs, 'sample'), shape, req.t!, need(inputs, 'hidden'), shape[0]);
+      const out = await model.predictNoise(
+        need(inputs, 'sample'),
+        shape,
+        req.t!,
+        need(inputs, 'hidden'),
+        shape[0],
+      );
       return [{ tensors: { noise: [shape[0], model.latentChannels, shape[2], shape[3]] } }, [out]];
     }
     case 'vae_encode': {
       const { mean, logvar, shape } = await model.encode(need(inputs, 'image'), req.shape!);
-      if (!logvar) throw new Error('this vae_encoder samples inside its graph; the harness needs latent_parameters');
+      if (!logvar)
+        throw new Error('this vae_encoder samples inside its graph; the harness needs latent_parameters');
       return [{ tensors: { mean: shape, logvar: shape } }, [mean, logvar]];
     }
     case 'vae_decode': {
@@ -112,7 +119,9 @@ function writeFrame(header: Reply, tensors: Float32Array[]): void {
   const json = Buffer.from(JSON.stringify(header));
   const length = Buffer.alloc(4);
   length.writeUInt32LE(json.length);
-  process.stdout.write(Buffer.concat([length, json, ...tensors.map((t) => Buffer.from(t.buffer, t.byteOffset, t.byteLength))]));
+  process.stdout.write(
+    Buffer.concat([length, json, ...tensors.map((t) => Buffer.from(t.buffer, t.byteOffset, t.byteLength))]),
+  );
 }
 
 const read = makeReader();

@@ -4,6 +4,7 @@
   /usr/bin/python3 -m tools.parity.easel_parity render ID --out x.png     # one case's picture
   /usr/bin/python3 -m tools.parity.easel_parity trace ID --out x.npz      # latents after every step
   /usr/bin/python3 -m tools.parity.easel_parity write [ID...]             # (re)make the planned cases' references
+  /usr/bin/python3 -m tools.parity.easel_parity selfcheck                 # scheduler code vs the scheduler oracle
 
 `validate` without --all checks the cases whose reference diffusers itself made (reference_source "diffusers …").
 """
@@ -29,10 +30,19 @@ def main(argv=None):
     t = sub.add_parser("trace")
     t.add_argument("id")
     t.add_argument("--out", required=True)
+    sub.add_parser("selfcheck", help="scheduler code vs test/fixtures/oracle/schedulers.json (diffusers 0.40.0.dev0)")
     w = sub.add_parser("write")
     w.add_argument("ids", nargs="*")
     args = parser.parse_args(argv)
 
+    if args.cmd == "selfcheck":
+        from . import selfcheck, upstream
+
+        up = upstream.load()
+        print(f"reference code: {up.source}", file=sys.stderr)
+        for name, diff in selfcheck.check(up).items():
+            print(f"{name}: max |diff| {diff:.3g}")
+        return
     harness = fixtures.Harness()
     print(f"reference code: {harness.upstream.source}", file=sys.stderr)
     try:

@@ -110,8 +110,9 @@ def max_diff(image, reference_path):
 
 
 def write_planned(harness, ids):
-    from .plan import planned_cases
+    from .plan import planned_cases, write_unaligned_mask
 
+    write_unaligned_mask(PARITY_DIR / "inputs" / "mask_unaligned.png")
     cases = load_cases()
     by_id = {c["id"]: i for i, c in enumerate(cases)}
     for case in planned_cases():

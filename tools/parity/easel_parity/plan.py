@@ -61,3 +61,15 @@ def planned_cases():
             note = f" ({channels}-channel UNet, {mask} mask; the original pasted back outside the mask as Easel does)"
             cases.append(_case(f"inp{channels}-{sampler}-st{strength}-s{seed}-{mask}", model, args, "paste-back", "StableDiffusionInpaintPipeline", sampler, note))
     return cases
+
+
+def write_unaligned_mask(path):
+    """inputs/mask_unaligned.png: edges off the 8-pixel latent grid (an off-centre ellipse and a thin bar whose
+    sides fall inside latent cells), white = repaint."""
+    import numpy as np
+    from PIL import Image
+
+    yy, xx = np.mgrid[0:128, 0:128]
+    ellipse = ((yy - 61.3) / 33.7) ** 2 + ((xx - 58.6) / 27.9) ** 2 <= 1
+    bar = (yy >= 13) & (yy <= 18) & (xx >= 69) & (xx <= 117)
+    Image.fromarray(np.where(ellipse | bar, 255, 0).astype(np.uint8), mode="L").save(path, optimize=True)
