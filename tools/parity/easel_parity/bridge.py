@@ -46,7 +46,8 @@ class ModelServer:
     def _read(self, n: int) -> bytes:
         buf = self.proc.stdout.read(n)
         if len(buf) != n:
-            raise RuntimeError("model server closed its output")
+            code = self.proc.wait(timeout=10)
+            raise RuntimeError(f"model server exited ({code}); it needs Node >= 22.12 as `node` on PATH, or NODE=/path/to/node")
         return buf
 
     def close(self):
