@@ -8,7 +8,13 @@ import { readFile } from 'node:fs/promises';
 import { readGraph } from '../onnx/index.js';
 import type { SchedulerConfig } from '../schedulers/index.js';
 import { ClipTokenizer } from '../tokenizer/index.js';
-import { ModelError, OnnxSession, type SessionConfig } from '../runtime/index.js';
+import {
+  ModelError,
+  OnnxSession,
+  resolveExecutionProviders,
+  type ProviderOptions,
+  type SessionConfig,
+} from '../runtime/index.js';
 import {
   DEFAULT_NATIVE_SIZE,
   locateModelFolder,
@@ -31,8 +37,10 @@ import {
 export interface ModelLoadOptions {
   /** Default ['cpu']; e.g. ['cuda', 'cpu'] or ['cuda:1']. */
   executionProviders?: string[];
-  /** Default false: a missing provider is an error. True: log a line and use CPU. */
+  /** Default false: a missing provider (or no WebGPU adapter) is an error. True: log a line and use CPU. */
   fallbackToCpu?: boolean;
+  /** Options per provider, e.g. { webgpu: { preferredLayout: 'NCHW' } } (runtime/providers.ts). */
+  providerOptions?: ProviderOptions;
   intraOpNumThreads?: number;
   interOpNumThreads?: number;
   log?: (line: string) => void;
@@ -79,7 +87,9 @@ export class SdModel {
 
   static async load(dir: string, options: ModelLoadOptions = {}): Promise<SdModel> {
     const folder = await locateModelFolder(dir);
-    const config: SessionConfig = { ...options };
+    // Resolved once for all four sessions, so a fallback is decided and logged once.
+    const resolvedProviders = await resolveExecutionProviders(options.executionProviders, options);
+    const config: SessionConfig = { ...options, resolvedProviders };
     const opened: OnnxSession[] = [];
     const open = async (label: string, file: string, bytes?: Uint8Array): Promise<OnnxSession> => {
       const s = await OnnxSession.create(label, file, config, bytes);

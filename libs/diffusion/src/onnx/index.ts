@@ -22,3 +22,4 @@ export {
   type GraphOutput,
   type ReadGraph,
 } from './graph-reader.js';
+export { padConvInputChannels, type ConvShape, type PadConvResult } from './pad-conv-channels.js';

@@ -73,7 +73,7 @@ export interface ModelData {
 
 const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
 
-function encodeTensor(w: ProtoWriter, t: TensorData): void {
+export function encodeTensor(w: ProtoWriter, t: TensorData): void {
   for (const d of t.dims) w.varint(1, d);
   w.varint(2, t.dataType);
   w.string(8, t.name);
@@ -118,7 +118,7 @@ function encodeAttribute(w: ProtoWriter, a: Attribute): void {
   }
 }
 
-function encodeNode(w: ProtoWriter, n: NodeData): void {
+export function encodeNode(w: ProtoWriter, n: NodeData): void {
   for (const i of n.inputs) w.string(1, i);
   for (const o of n.outputs) w.string(2, o);
   w.string(3, n.name);

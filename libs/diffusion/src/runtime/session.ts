@@ -6,11 +6,21 @@
 import { access } from 'node:fs/promises';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { ModelError } from './model-error.js';
-import { resolveProviders, type ExecutionProviderConfig } from './providers.js';
+import {
+  resolveExecutionProviders,
+  type ExecutionProviderConfig,
+  type ProviderOptions,
+  type ProviderResolution,
+} from './providers.js';
+import { prepareWebGpuModel } from './webgpu-model.js';
 
 export interface SessionConfig {
   executionProviders?: string[];
   fallbackToCpu?: boolean;
+  /** Options per provider (providers.ts: parseProviderOptions), e.g. { webgpu: { preferredLayout: 'NCHW' } }. */
+  providerOptions?: ProviderOptions;
+  /** Providers already resolved for a set of sessions (SdModel resolves once, so a fallback is logged once). */
+  resolvedProviders?: ProviderResolution;
   intraOpNumThreads?: number;
   interOpNumThreads?: number;
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
@@ -59,13 +69,17 @@ export class OnnxSession {
         throw new ModelError('missing_file', `${label}: model file not found: ${modelPath}`);
       }
     }
-    const resolved = resolveProviders(config.executionProviders, config);
-    const options = sessionOptions(config, resolved.providers);
+    const resolved =
+      config.resolvedProviders ?? (await resolveExecutionProviders(config.executionProviders, config));
     let session: InferenceSession;
     try {
-      session = bytes
-        ? await InferenceSession.create(bytes, options)
-        : await InferenceSession.create(modelPath, options);
+      const model = await prepareWebGpuModel(label, modelPath, resolved.providers, config.log, bytes);
+      const options = sessionOptions(config, model.providers);
+      if (model.extra) options.extra = model.extra;
+      session =
+        typeof model.source === 'string'
+          ? await InferenceSession.create(model.source, options)
+          : await InferenceSession.create(model.source, options);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       throw new ModelError('corrupt_model', `${label}: cannot load ${modelPath}: ${reason}`, { cause: err });
