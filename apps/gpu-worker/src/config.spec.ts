@@ -37,6 +37,21 @@ describe('loadConfig', () => {
     });
   });
 
+  it('parses provider options for ONNX Runtime', () => {
+    const config = loadConfig({
+      ...base,
+      EXECUTION_PROVIDERS: 'webgpu,cpu',
+      EXECUTION_PROVIDER_OPTIONS:
+        'webgpu.preferredLayout=NCHW, webgpu.validationMode=disabled,cpu.useArena=false',
+    });
+    expect(config.executionProviders).toEqual(['webgpu', 'cpu']);
+    expect(config.providerOptions).toEqual({
+      webgpu: { preferredLayout: 'NCHW', validationMode: 'disabled' },
+      cpu: { useArena: false },
+    });
+    expect(loadConfig(base).providerOptions).toEqual({});
+  });
+
   it.each([
     [{}, /WORKER_ENGINES: is required/],
     [{ WORKER_ENGINES: 'Bad Id=/x' }, /WORKER_ENGINES: engine id "Bad Id" is invalid/],
@@ -47,6 +62,11 @@ describe('loadConfig', () => {
     [{ ...base, FALLBACK_TO_CPU: 'maybe' }, /FALLBACK_TO_CPU: must be true or false/],
     [{ ...base, WORKER_BATCH: '17' }, /WORKER_BATCH: Too big/],
     [{ ...base, LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [
+      { ...base, EXECUTION_PROVIDER_OPTIONS: 'webgpu.layout=NCHW' },
+      /EXECUTION_PROVIDER_OPTIONS: .*webgpu\.preferredLayout=NCHW\|NHWC/,
+    ],
+    [{ ...base, EXECUTION_PROVIDERS: 'web-gpu' }, /EXECUTION_PROVIDERS: providers like cpu, webgpu/],
     [{ ...base, STORAGE_DRIVER: 's3' }, /STORAGE_S3_BUCKET/],
     [{ ...base, REGISTRY_HEARTBEAT_MS: '5000', REGISTRY_TTL_MS: '4000' }, /REGISTRY_TTL_MS/],
   ])('rejects %j naming the variable', (env, message) => {

@@ -3,6 +3,7 @@
  * A bad variable fails the start with a message that names it. The worker has no database settings on purpose.
  */
 import { hostname } from 'node:os';
+import { parseProviderOptions, type ProviderOptions } from '@easel/diffusion';
 import { objectStoreConfigFromEnv, type ObjectStoreConfig } from '@easel/storage';
 import { z } from 'zod';
 
@@ -51,7 +52,19 @@ const EnvSchema = z.object({
     .string()
     .default('cpu')
     .transform((v) => v.split(',').map((p) => p.trim()))
-    .pipe(z.array(z.string().regex(/^[a-z]+(:\d+)?$/, 'providers like cpu, cuda, cuda:1')).min(1)),
+    .pipe(z.array(z.string().regex(/^[a-z]+(:\d+)?$/, 'providers like cpu, webgpu, cuda, cuda:1')).min(1)),
+  /** `webgpu.preferredLayout=NCHW,cpu.useArena=false`: options passed to ONNX Runtime with each provider. */
+  EXECUTION_PROVIDER_OPTIONS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      try {
+        return parseProviderOptions(value.split(','));
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   FALLBACK_TO_CPU: flag.default(false),
   INTRA_OP_THREADS: int(1).optional(),
   INTER_OP_THREADS: int(1).optional(),
@@ -89,6 +102,7 @@ export interface WorkerConfig {
   /** Engine id → model folder. */
   engines: Record<string, string>;
   executionProviders: string[];
+  providerOptions: ProviderOptions;
   fallbackToCpu: boolean;
   intraOpNumThreads?: number;
   interOpNumThreads?: number;
@@ -138,6 +152,7 @@ export function loadConfig(env: Env): WorkerConfig {
     redisUrl: e.REDIS_URL,
     engines: e.WORKER_ENGINES,
     executionProviders: e.EXECUTION_PROVIDERS,
+    providerOptions: e.EXECUTION_PROVIDER_OPTIONS,
     fallbackToCpu: e.FALLBACK_TO_CPU,
     intraOpNumThreads: e.INTRA_OP_THREADS,
     interOpNumThreads: e.INTER_OP_THREADS,

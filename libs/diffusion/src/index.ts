@@ -8,3 +8,9 @@ export * from './prompt/index.js';
 export * from './image/index.js';
 export * from './pipeline/index.js';
 export { parseGenerateArgs, runCli, type GenerateInvocation } from './cli/index.js';
+export {
+  parseProviderOptions,
+  probeWebGpu,
+  type ProviderOptions,
+  type WebGpuOptions,
+} from './runtime/index.js';

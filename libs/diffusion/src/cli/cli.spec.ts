@@ -140,5 +140,19 @@ describe('easel-diffuse generate', () => {
       '--model: the model folder is required',
     );
     expect((await cli('frobnicate')).code).toBe(2);
+    const option = await cli(
+      'generate',
+      ...common(),
+      '--provider-option',
+      'webgpu.layout=NCHW',
+      '--out',
+      'x.png',
+    );
+    expect([option.code, option.stderr]).toEqual([
+      1,
+      expect.stringContaining(
+        'execution provider option "webgpu.layout=NCHW" is not one of: webgpu.preferredLayout=NCHW|NHWC',
+      ),
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import {
   type GenerationRequest,
   type PipelineOptions,
 } from '../pipeline/index.js';
+import { parseProviderOptions } from '../runtime/index.js';
 import { progressBar, type TextSink } from './progress-bar.js';
 
 export const GENERATE_USAGE = `easel-diffuse generate --model DIR --prompt TEXT --out FILE [options]
@@ -17,7 +18,8 @@ export const GENERATE_USAGE = `easel-diffuse generate --model DIR --prompt TEXT 
   --mask FILE [--mask-source MASK_IMAGE_WHITE|MASK_IMAGE_BLACK|INIT_IMAGE_ALPHA]   inpainting
   --outpaint L,T,R,B [--outpaint-fill blur|edge]                                 outpainting
   --interpolate-to-prompt TEXT [--interpolate-to-seed N] --frames N              interpolation (+ FILE.webp)
-  --providers cpu,cuda  --threads N  --fallback-to-cpu`;
+  --providers cpu|webgpu|cuda[,…]  --provider-option webgpu.preferredLayout=NCHW (repeatable)
+  --threads N  --fallback-to-cpu`;
 
 const OPTIONS = {
   model: { type: 'string' },
@@ -41,6 +43,7 @@ const OPTIONS = {
   frames: { type: 'string' },
   out: { type: 'string' },
   providers: { type: 'string' },
+  'provider-option': { type: 'string', multiple: true },
   threads: { type: 'string' },
   'fallback-to-cpu': { type: 'boolean' },
 } as const;
@@ -90,6 +93,7 @@ export async function parseGenerateArgs(args: string[]): Promise<GenerateInvocat
   const load = {
     executionProviders: v.providers?.split(','),
     fallbackToCpu: v['fallback-to-cpu'],
+    providerOptions: parseProviderOptions(v['provider-option'] ?? []),
     intraOpNumThreads: num('--threads', v.threads),
   };
   return { model: v.model, out: v.out, request, load };
