@@ -220,6 +220,7 @@ describe('native generations API', () => {
     expect(engine).toMatchObject({ nativeWidth: 64, nativeHeight: 64, type: 'PICTURE' });
     expect(engine?.modes).toContain('inpaint');
     expect(engine?.samplers).toContain('euler_a');
+    expect(engine?.workers).toEqual([{ executionProviders: ['cpu'] }]);
   });
 
   it('POSTs the finished generation to webhookUrl with a valid Easel-Signature, retrying a failing receiver', async () => {

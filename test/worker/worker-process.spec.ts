@@ -3,7 +3,12 @@
  * and the other takes the job over (BullMQ stalled-job handling, short lock and stall check here); SIGTERM lets
  * the running job finish, takes no new one, and exits 0.
  */
-import { ENGINE_REGISTRY_KEY, EngineRegistryEntry, GenerationJobResult } from '@easel/contracts';
+import {
+  ENGINE_REGISTRY_KEY,
+  EngineRegistryEntry,
+  engineWorkersKey,
+  GenerationJobResult,
+} from '@easel/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestEnv,
@@ -31,7 +36,7 @@ afterAll(async () => {
   for (const w of workers.values())
     if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
   await env?.redis.hdel(ENGINE_REGISTRY_KEY, env.engineId);
-  await env?.redis.del(`${ENGINE_REGISTRY_KEY}:workers:${env.engineId}`);
+  await env?.redis.del(`${ENGINE_REGISTRY_KEY}:workers:${env.engineId}`, engineWorkersKey(env.engineId));
   await env?.cleanup();
 });
 
@@ -57,6 +62,14 @@ function firstProgress(jobId: string): Promise<void> {
 }
 
 describe('gpu worker processes', () => {
+  it('each worker publishes the execution providers it runs for the engine listing', async () => {
+    const runtime = await env.redis.hgetall(engineWorkersKey(env.engineId));
+    expect(Object.keys(runtime).sort()).toEqual([...workers.keys()].sort());
+    for (const text of Object.values(runtime)) {
+      expect(JSON.parse(text)).toMatchObject({ executionProviders: ['cpu'] });
+    }
+  });
+
   it('hands a job of a SIGKILLed worker to another worker, which finishes it', async () => {
     const data = payload(env, { width: 256, height: 256, steps: 40, sampler: 'euler' });
     const progressed = firstProgress(data.generationId);

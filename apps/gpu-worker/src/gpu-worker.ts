@@ -64,6 +64,7 @@ export class GpuWorker {
       const engine = await loadEngine(id, dir, {
         executionProviders: config.executionProviders,
         fallbackToCpu: config.fallbackToCpu,
+        providerOptions: config.providerOptions,
         intraOpNumThreads: config.intraOpNumThreads,
         interOpNumThreads: config.interOpNumThreads,
         log: (line) => log.info({ engine: id }, line),
@@ -122,7 +123,10 @@ export class GpuWorker {
     this.registry = new EngineRegistry(
       this.commands,
       config.workerId,
-      [...this.engines.values()].map((e) => e.descriptor),
+      [...this.engines.values()].map((e) => ({
+        descriptor: e.descriptor,
+        executionProviders: e.pipeline.model.executionProviders,
+      })),
       config.registryTtlMs,
       (err) => log.error({ err }, 'engine registry heartbeat failed'),
     );

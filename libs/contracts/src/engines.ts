@@ -43,6 +43,15 @@ export const STABILITY_SAMPLERS = {
 export type StabilitySampler = keyof typeof STABILITY_SAMPLERS;
 export const STABILITY_SAMPLER_NAMES = Object.keys(STABILITY_SAMPLERS) as StabilitySampler[];
 
+/** One live worker serving an engine, as the engine listing shows it (worker ids stay internal). */
+export const EngineWorker = z
+  .strictObject({
+    /** ONNX Runtime execution providers its sessions run on, in order, e.g. ['webgpu', 'cpu']. */
+    executionProviders: z.array(z.string()),
+  })
+  .meta({ id: 'EngineWorker' });
+export type EngineWorker = z.infer<typeof EngineWorker>;
+
 /**
  * What a worker serves, published by the worker to Redis while it runs (ENGINE_REGISTRY_KEY); the API lists
  * and validates against it, so the API never needs model files.
@@ -64,6 +73,8 @@ export const EngineDescriptor = z
     defaultSampler: Sampler,
     defaultSteps: z.number().int().positive(),
     defaultCfgScale: z.number(),
+    /** In the engine listing: the live workers serving it and the execution providers each one runs. */
+    workers: z.array(EngineWorker).optional(),
   })
   .meta({ id: 'Engine' });
 export type EngineDescriptor = z.infer<typeof EngineDescriptor>;

@@ -29,6 +29,13 @@ export const ENGINE_REGISTRY_KEY = 'easel:engines';
  * an entry past it has no live worker and must not be listed. */
 export const EngineRegistryEntry = EngineDescriptor.extend({ expiresAt: z.number().int() });
 export type EngineRegistryEntry = z.infer<typeof EngineRegistryEntry>;
+/** Hash per engine: worker id → EngineWorkerEntry, refreshed by that worker's heartbeat. */
+export const engineWorkersKey = (engineId: string): string => `${ENGINE_REGISTRY_KEY}:runtime:${engineId}`;
+export const EngineWorkerEntry = z.object({
+  executionProviders: z.array(z.string()),
+  expiresAt: z.number().int(),
+});
+export type EngineWorkerEntry = z.infer<typeof EngineWorkerEntry>;
 /** Redis channel on which the API asks workers to stop a running generation (message: generation id). */
 export const CANCEL_CHANNEL = 'easel:cancel';
 /** Redis key prefix marking a canceled generation, so a worker that takes the job later skips it. */

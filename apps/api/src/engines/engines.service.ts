@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ENGINE_REGISTRY_KEY, EngineDescriptor, EngineRegistryEntry } from '@easel/contracts';
+import {
+  ENGINE_REGISTRY_KEY,
+  EngineDescriptor,
+  EngineRegistryEntry,
+  engineWorkersKey,
+  EngineWorkerEntry,
+  type EngineWorker,
+} from '@easel/contracts';
 import type { Redis } from 'ioredis';
 import { NotFoundError } from '../common/domain-errors.js';
 import { REDIS } from '../redis/redis.module.js';
@@ -24,9 +31,11 @@ export class EnginesService {
 
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
+  /** Every live engine with the live workers serving it and the execution providers each runs. */
   async list(): Promise<EngineDescriptor[]> {
-    const engines = await this.read(false);
-    return [...engines.values()].map(toDescriptor).sort((a, b) => a.id.localeCompare(b.id));
+    const engines = [...(await this.read(false)).values()].sort((a, b) => a.id.localeCompare(b.id));
+    const workers = await this.workers(engines.map((e) => e.id));
+    return engines.map((entry, i) => ({ ...toDescriptor(entry), workers: workers[i] }));
   }
 
   /** The engine's descriptor, or EngineNotFoundError (404). */
@@ -51,14 +60,36 @@ export class EnginesService {
     return this.live(engines, now);
   }
 
+  private async workers(ids: readonly string[]): Promise<EngineWorker[][]> {
+    if (ids.length === 0) return [];
+    const replies = await this.redis.pipeline(ids.map((id) => ['hgetall', engineWorkersKey(id)])).exec();
+    const now = Date.now();
+    return (replies ?? []).map(([error, raw]) => {
+      if (error || !raw) return [];
+      const live: EngineWorker[] = [];
+      for (const text of Object.values(raw as Record<string, string>)) {
+        const entry = parseJson(text, EngineWorkerEntry);
+        if (entry && entry.expiresAt > now) live.push({ executionProviders: entry.executionProviders });
+      }
+      return live.sort((a, b) => a.executionProviders.join().localeCompare(b.executionProviders.join()));
+    });
+  }
+
   private live(engines: Map<string, EngineRegistryEntry>, now: number): Map<string, EngineRegistryEntry> {
     return new Map([...engines].filter(([, entry]) => entry.expiresAt > now));
   }
 }
 
 function parseEntry(text: string): EngineRegistryEntry | undefined {
+  return parseJson(text, EngineRegistryEntry);
+}
+
+function parseJson<T>(
+  text: string,
+  schema: { safeParse(v: unknown): { success: boolean; data?: T } },
+): T | undefined {
   try {
-    const parsed = EngineRegistryEntry.safeParse(JSON.parse(text));
+    const parsed = schema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
@@ -66,6 +97,6 @@ function parseEntry(text: string): EngineRegistryEntry | undefined {
 }
 
 function toDescriptor(entry: EngineRegistryEntry): EngineDescriptor {
-  const { expiresAt: _expiresAt, ...descriptor } = entry;
+  const { expiresAt: _expiresAt, workers: _workers, ...descriptor } = entry;
   return descriptor;
 }

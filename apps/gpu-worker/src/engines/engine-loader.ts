@@ -11,7 +11,7 @@ import { StableDiffusionPipeline, type ModelLoadOptions } from '@easel/diffusion
 import { z } from 'zod';
 
 /** `easel.json`: any EngineDescriptor field but the id, which the worker's config gives. */
-const EngineFile = EngineDescriptor.omit({ id: true }).partial();
+const EngineFile = EngineDescriptor.omit({ id: true, workers: true }).partial();
 
 export interface LoadedEngine {
   descriptor: EngineDescriptor;
