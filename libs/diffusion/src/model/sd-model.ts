@@ -12,9 +12,11 @@ import {
   ModelError,
   OnnxSession,
   resolveExecutionProviders,
+  type Tensor,
   type ProviderOptions,
   type SessionConfig,
 } from '../runtime/index.js';
+import { DeviceConditioning } from './device-conditioning.js';
 import {
   DEFAULT_NATIVE_SIZE,
   locateModelFolder,
@@ -69,6 +71,8 @@ export class SdModel {
   // The denoising loop passes the same input buffers every step: their float32 tensors are made once.
   private readonly unetSample = new ReusedFloatTensor();
   private readonly unetHidden = new ReusedFloatTensor();
+  /** With the UNet on WebGPU: the text conditioning stays on the GPU across steps. */
+  private readonly deviceHidden: DeviceConditioning | null;
 
   private constructor(
     readonly dir: string,
@@ -83,7 +87,9 @@ export class SdModel {
     private readonly unetFloat: FloatType,
     /** The size the model was trained at, in pixels: the default output size, as diffusers' pipelines use. */
     readonly nativeSize: { width: number; height: number },
-  ) {}
+  ) {
+    this.deviceHidden = sessions.unet.providers[0] === 'webgpu' ? new DeviceConditioning() : null;
+  }
 
   static async load(dir: string, options: ModelLoadOptions = {}): Promise<SdModel> {
     const folder = await locateModelFolder(dir);
@@ -236,15 +242,20 @@ export class SdModel {
     }
     const unet = this.sessions.unet;
     const ts = unet.input('timestep');
+    const hiddenDims = [batch, tokens, this.textHiddenSize];
+    const hiddenTensor = (): Tensor =>
+      this.unetHidden.tensor(
+        hidden,
+        hiddenDims,
+        floatType(unet.input('encoder_hidden_states').type, 'unet encoder_hidden_states'),
+      );
     const out = await unet.run(
       {
         sample: this.unetSample.tensor(sample, shape, this.unetFloat),
         timestep: timestepTensor(t, batch, ts.type, ts.shape),
-        encoder_hidden_states: this.unetHidden.tensor(
-          hidden,
-          [batch, tokens, this.textHiddenSize],
-          floatType(unet.input('encoder_hidden_states').type, 'unet encoder_hidden_states'),
-        ),
+        encoder_hidden_states: this.deviceHidden
+          ? await this.deviceHidden.tensor(hidden, hiddenDims, hiddenTensor)
+          : hiddenTensor(),
       },
       ['out_sample'],
     );
@@ -321,7 +332,7 @@ export class SdModel {
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
-    await Promise.all(this.allSessions().map((s) => s.release()));
+    await Promise.all([...this.allSessions().map((s) => s.release()), this.deviceHidden?.release()]);
   }
 }
 

@@ -17,3 +17,4 @@ export { OnnxSession, type Feeds, type SessionConfig, type TensorInfo, type Tens
 export { float16BitsToFloat32, float16ToFloat32, float32ToFloat16, float32ToFloat16Bits } from './float16.js';
 export { float16Tensor } from './float16-tensor.js';
 export { Tensor } from 'onnxruntime-node';
+export { DeviceTensors } from './device-tensors.js';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemDepsReady, VULKAN_FOR_WEBGPU } from '../../../../test/support/system-deps.js';
 import { StableDiffusionPipeline, type GenerationRequest } from '../pipeline/index.js';
 import { writeTestModel } from '../test-model/index.js';
-import { OnnxSession, probeWebGpu, Tensor, type Feeds, type TensorInfo } from './index.js';
+import { DeviceTensors, OnnxSession, probeWebGpu, Tensor, type Feeds, type TensorInfo } from './index.js';
 import { float16Tensor } from './float16-tensor.js';
 import { readFloats } from '../model/tensors.js';
 
@@ -120,6 +120,23 @@ describe.skipIf(!ready)('WebGPU conformance (lavapipe in CI)', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  it('uploads to and downloads from GPU memory exactly (fp32 and fp16)', async () => {
+    const device = new DeviceTensors();
+    try {
+      const values = Float32Array.from({ length: 2 * 77 * 16 }, (_, i) => Math.sin(i) * 100);
+      for (const tensor of [new Tensor('float32', values, [2, 77, 16]), float16Tensor(values, [2, 77, 16])]) {
+        const gpu = await device.upload(tensor);
+        expect([gpu.location, gpu.type, gpu.dims]).toEqual(['gpu-buffer', tensor.type, [2, 77, 16]]);
+        const back = await device.download(gpu);
+        expect(back.location).toBe('cpu');
+        expect(Array.from(readFloats(back, 'back'))).toEqual(Array.from(readFloats(tensor, 'sent')));
+        gpu.dispose();
+      }
+    } finally {
+      await device.release();
+    }
+  });
+
   it.each(['easel-tiny', 'test model', 'test model, 9-channel', 'test model, fp16'])(
     'every graph of %s agrees with the CPU provider',
     async (model) => {
@@ -144,6 +161,7 @@ describe.skipIf(!ready)('WebGPU conformance (lavapipe in CI)', () => {
   it.each([
     ['easel-tiny', { prompt: 'a large red circle on the left on a blue background', steps: 3, seed: 3 }],
     ['test model, 9-channel', { prompt: 'a red square', steps: 3, seed: 7 }],
+    ['test model, fp16', { prompt: 'a red square', steps: 3, seed: 7 }],
   ] as Array<[string, GenerationRequest]>)(
     'a whole %s picture is within a few levels of the CPU provider’s',
     async (model, request) => {
