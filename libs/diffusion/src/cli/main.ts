@@ -6,7 +6,7 @@ import type { TextSink } from './progress-bar.js';
 
 const USAGE = `usage:
 ${GENERATE_USAGE}
-easel-diffuse make-test-model --out DIR [--inpainting] [--size tiny|bench] [--seed N]`;
+easel-diffuse make-test-model --out DIR [--inpainting] [--fp16] [--size tiny|bench] [--seed N]`;
 
 /** The easel-diffuse command line; returns the exit code (0 ok, 1 failure, 2 bad usage or request). */
 export async function runCli(
@@ -46,6 +46,7 @@ async function makeTestModelCommand(args: string[], stdout: TextSink): Promise<v
     options: {
       out: { type: 'string' },
       inpainting: { type: 'boolean' },
+      fp16: { type: 'boolean' },
       size: { type: 'string' },
       seed: { type: 'string' },
     },
@@ -57,8 +58,10 @@ async function makeTestModelCommand(args: string[], stdout: TextSink): Promise<v
     throw new Error(`make-test-model: --size must be tiny or bench, got "${size}"`);
   await writeTestModel(values.out, {
     inpainting: values.inpainting ?? false,
+    halfPrecision: values.fp16 ?? false,
     size,
     seed: values.seed === undefined ? undefined : Number(values.seed),
   });
-  stdout.write(`test model (${size}${values.inpainting ? ', inpainting' : ''}) → ${values.out}\n`);
+  const kind = [size, values.inpainting && 'inpainting', values.fp16 && 'fp16'].filter(Boolean).join(', ');
+  stdout.write(`test model (${kind}) → ${values.out}\n`);
 }

@@ -23,3 +23,4 @@ export {
   type ReadGraph,
 } from './graph-reader.js';
 export { padConvInputChannels, type ConvShape, type PadConvResult } from './pad-conv-channels.js';
+export { toFloat16Model } from './float16-model.js';

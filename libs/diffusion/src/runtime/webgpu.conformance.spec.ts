@@ -110,10 +110,12 @@ describe.skipIf(!ready)('WebGPU conformance (lavapipe in CI)', () => {
     models['test model'] = path.join(dir, 'sd');
     models['test model, 9-channel'] = path.join(dir, 'sd-inpaint');
     models['test model, fp16'] = path.join(dir, 'sd-fp16');
+    models['test model, fp16 inside'] = path.join(dir, 'sd-half');
     await Promise.all([
       writeTestModel(models['test model']),
       writeTestModel(models['test model, 9-channel'], { inpainting: true, unetExternalData: 'weights.pb' }),
       writeTestModel(models['test model, fp16'], { float16: true }),
+      writeTestModel(models['test model, fp16 inside'], { halfPrecision: true, inpainting: true }),
     ]);
   });
   afterAll(async () => {
@@ -137,19 +139,26 @@ describe.skipIf(!ready)('WebGPU conformance (lavapipe in CI)', () => {
     }
   });
 
-  it.each(['easel-tiny', 'test model', 'test model, 9-channel', 'test model, fp16'])(
+  it.each([
+    'easel-tiny',
+    'test model',
+    'test model, 9-channel',
+    'test model, fp16',
+    'test model, fp16 inside',
+  ])(
     'every graph of %s agrees with the CPU provider',
     async (model) => {
       const lines: string[] = [];
       for (const graph of GRAPHS) {
+        const t0 = performance.now();
         const { diff, scale, log } = await compareGraph(path.join(models[model], graph, 'model.onnx'), graph);
-        lines.push(
-          `${graph} ${diff.toExponential(2)} (of ${scale.toFixed(2)})${log.length ? ' [padded]' : ''}`,
-        );
-        // fp16 boundaries round to 2^-11 relative; fp32 graphs agree to float32 noise.
-        const tolerance = model.includes('fp16') ? 4e-3 : 1e-4;
+        const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+        const padded = log.length ? ', padded' : '';
+        lines.push(`${graph} ${diff.toExponential(2)} (of ${scale.toFixed(2)}${padded}, ${seconds} s)`);
+        // fp16 boundaries round to 2^-11 relative; fp16 inside compounds that over the graph's ops.
+        const tolerance = model.endsWith('fp16 inside') ? 3e-2 : model.includes('fp16') ? 4e-3 : 1e-4;
         expect(diff / Math.max(scale, 1), `${model} ${graph}`).toBeLessThan(tolerance);
-        if (graph === 'unet' && model !== 'test model' && model !== 'test model, fp16') {
+        if (graph === 'unet' && !['test model', 'test model, fp16'].includes(model)) {
           expect(log.join('\n'), 'the 6- and 9-channel conv_in are padded').toMatch(/zero-padded .*→(8|12)/);
         }
       }
@@ -162,6 +171,7 @@ describe.skipIf(!ready)('WebGPU conformance (lavapipe in CI)', () => {
     ['easel-tiny', { prompt: 'a large red circle on the left on a blue background', steps: 3, seed: 3 }],
     ['test model, 9-channel', { prompt: 'a red square', steps: 3, seed: 7 }],
     ['test model, fp16', { prompt: 'a red square', steps: 3, seed: 7 }],
+    ['test model, fp16 inside', { prompt: 'a red square', steps: 3, seed: 7 }],
   ] as Array<[string, GenerationRequest]>)(
     'a whole %s picture is within a few levels of the CPU provider’s',
     async (model, request) => {
@@ -178,7 +188,8 @@ describe.skipIf(!ready)('WebGPU conformance (lavapipe in CI)', () => {
       };
       const levels = await maxLevelDiff(await run(['cpu']), await run(['webgpu']));
       console.log(`webgpu vs cpu, ${model} 64×64 ${request.steps} steps: max ${levels}/255`);
-      expect(levels).toBeLessThanOrEqual(3);
+      // fp16 arithmetic itself differs: the CPU provider computes many fp16 ops in fp32, the GPU in fp16.
+      expect(levels).toBeLessThanOrEqual(model.endsWith('fp16 inside') ? 8 : 3);
     },
     120_000,
   );

@@ -7,7 +7,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeModel } from '../onnx/index.js';
+import { toFloat16Model, writeModel, type ModelData } from '../onnx/index.js';
 import { TEST_MODEL_SHAPES } from './sizes.js';
 import { buildTextEncoder } from './text-encoder.js';
 import { buildTokenizerFiles } from './tokenizer-files.js';
@@ -27,6 +27,8 @@ export interface TestModelOptions {
   unetExternalData?: string;
   /** fp16 inputs and outputs on every graph (fp32 inside), to exercise a loader's fp16 conversion. */
   float16?: boolean;
+  /** Every float op and weight in fp16, as an fp16 export (implies fp16 inputs and outputs). */
+  halfPrecision?: boolean;
 }
 
 export const SD15_SCHEDULER_CONFIG = {
@@ -50,7 +52,9 @@ export async function writeTestModel(outDir: string, options: TestModelOptions =
   const seed = options.seed ?? 1234;
   const inpainting = options.inpainting ?? false;
   const encoderOutput = options.vaeEncoderOutput ?? 'latent_parameters';
-  const fp16 = options.float16 ?? false;
+  const half = options.halfPrecision ?? false;
+  const fp16 = half || (options.float16 ?? false);
+  const precision = (model: ModelData): ModelData => (half ? toFloat16Model(model) : model);
   const tokenizer = buildTokenizerFiles();
   const dir = (name: string): string => path.join(outDir, name);
   const components = ['text_encoder', 'unet', 'vae_decoder', 'tokenizer', 'scheduler'];
@@ -88,24 +92,29 @@ export async function writeTestModel(outDir: string, options: TestModelOptions =
     ),
     writeModel(
       path.join(dir('text_encoder'), 'model.onnx'),
-      buildTextEncoder(shape, tokenizer.vocabSize, seed + 1, options.inputIdsType, fp16),
+      precision(buildTextEncoder(shape, tokenizer.vocabSize, seed + 1, options.inputIdsType, fp16)),
     ),
     writeModel(
       path.join(dir('unet'), 'model.onnx'),
-      buildUnet(shape, seed + 2, {
-        inChannels: inpainting ? 9 : 4,
-        timestepType: options.timestepType ?? 'int64',
-        fp16,
-      }),
+      precision(
+        buildUnet(shape, seed + 2, {
+          inChannels: inpainting ? 9 : 4,
+          timestepType: options.timestepType ?? 'int64',
+          fp16,
+        }),
+      ),
       { externalDataFile: options.unetExternalData },
     ),
-    writeModel(path.join(dir('vae_decoder'), 'model.onnx'), buildVaeDecoder(shape, seed + 3, fp16)),
+    writeModel(
+      path.join(dir('vae_decoder'), 'model.onnx'),
+      precision(buildVaeDecoder(shape, seed + 3, fp16)),
+    ),
   ];
   if (encoderOutput !== 'none') {
     writes.push(
       writeModel(
         path.join(dir('vae_encoder'), 'model.onnx'),
-        buildVaeEncoder(shape, seed + 4, encoderOutput, fp16),
+        precision(buildVaeEncoder(shape, seed + 4, encoderOutput, fp16)),
       ),
     );
   }
