@@ -124,3 +124,4 @@ export async function writeTestModel(outDir: string, options: TestModelOptions =
 export { TEST_MODEL_SHAPES, type TestModelShape } from './sizes.js';
 export { VAE_SCALING_FACTOR } from './vae.js';
 export { buildTokenizerFiles } from './tokenizer-files.js';
+export { buildSd15Unet, SD15_UNET, SD15_UNET_SMALL, type Sd15UnetShape } from './sd15-unet.js';

@@ -27,7 +27,7 @@ export interface UnetOptions {
   fp16?: boolean;
 }
 
-function transformer(
+export function transformer(
   nn: Layers,
   prefix: string,
   x: string,
@@ -59,7 +59,7 @@ function transformer(
   return g.op('Add', [x, nn.conv(`${prefix}.proj_out`, back, ch, ch, { kernel: 1, gain: 0.5 })]);
 }
 
-function timestepEmbedding(
+export function timestepEmbedding(
   nn: Layers,
   timestep: string,
   isFloat: boolean,
