@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DataType, encodeNode, encodeTensor, type NodeData, type TensorData } from './model-proto.js';
 import { ProtoWriter } from './protobuf.js';
-import { concatBytes, fieldString, readFields, readInts, type ProtoField } from './protobuf-reader.js';
+import { bytesOf, concatBytes, readFields, stringOf, type ProtoField } from './proto-reader.js';
 
 export interface ConvShape {
   node: string;
@@ -49,21 +49,24 @@ export async function padConvInputChannels(
   multiple = 4,
 ): Promise<PadConvResult | null> {
   const model = readFields(bytes);
-  const graphField = model.find((f) => f.no === MODEL.graph);
+  const graphField = model.find((f) => f.field === MODEL.graph);
   if (!graphField) return null;
-  const graph = readFields(graphField.data);
+  const graph = readFields(bytesOf(graphField));
   const opset = defaultOpset(model);
   const initializers = new Map<string, Initializer>();
   const names = new Set<string>();
   for (const f of graph) {
-    if (f.no === GRAPH.initializer) {
-      const fields = readFields(f.data);
+    if (f.field === GRAPH.initializer) {
+      const fields = readFields(bytesOf(f));
       const name = stringField(fields, TENSOR.name) ?? '';
-      const dataType = Number(fields.find((t) => t.no === TENSOR.dataType)?.int ?? 0n);
+      const dataType = intOf(
+        fields.find((t) => t.field === TENSOR.dataType),
+        0,
+      );
       initializers.set(name, { fields, dims: readInts(fields, TENSOR.dims), dataType });
       names.add(name);
-    } else if (f.no === GRAPH.node) {
-      for (const n of readFields(f.data)) if (n.no === NODE.output) names.add(fieldString(n));
+    } else if (f.field === GRAPH.node) {
+      for (const n of readFields(bytesOf(f))) if (n.field === NODE.output) names.add(stringOf(n));
     }
   }
   const fresh = (base: string): string => {
@@ -77,11 +80,11 @@ export async function padConvInputChannels(
   const replaced = new Map<ProtoField, Uint8Array>();
   const added: Uint8Array[] = [];
   for (const f of graph) {
-    if (f.no !== GRAPH.node) continue;
-    const node = readFields(f.data);
+    if (f.field !== GRAPH.node) continue;
+    const node = readFields(bytesOf(f));
     const domain = stringField(node, NODE.domain) ?? '';
     if (stringField(node, NODE.opType) !== 'Conv' || !['', 'ai.onnx'].includes(domain)) continue;
-    const inputs = node.filter((n) => n.no === NODE.input).map(fieldString);
+    const inputs = node.filter((n) => n.field === NODE.input).map(stringOf);
     const nodeName = stringField(node, NODE.name);
     const weight = initializers.get(inputs[1] ?? '');
     const label = nodeName || `Conv(${inputs[0]})`;
@@ -152,18 +155,16 @@ export async function padConvInputChannels(
       f,
       concatBytes([
         message(GRAPH.node, (w) => encodeNode(w, pad)),
-        message(GRAPH.node, (w) => rewriteConvInputs(w, node, paddedInput, weightName)),
+        ...lengthDelimited(GRAPH.node, rewriteConvInputs(node, paddedInput, weightName)),
       ]),
     );
     result.padded.push({ ...shape, paddedChannels });
   }
   if (replaced.size === 0) return result.skipped.length ? result : null;
 
-  const graphParts = graph.map((f) => replaced.get(f) ?? graphField.data.subarray(f.start, f.end));
+  const graphParts = graph.map((f) => replaced.get(f) ?? f.raw);
   const graphBytes = concatBytes([...graphParts, ...added]);
-  const modelParts = model.map((f) =>
-    f === graphField ? lengthDelimited(MODEL.graph, graphBytes) : bytes.subarray(f.start, f.end),
-  );
+  const modelParts = model.map((f) => (f === graphField ? lengthDelimited(MODEL.graph, graphBytes) : f.raw));
   result.bytes = concatBytes(modelParts.flat());
   return result;
 }
@@ -171,45 +172,80 @@ export async function padConvInputChannels(
 /** The opset of the default domain (Pad takes its pads as an input from opset 11 on). */
 function defaultOpset(model: readonly ProtoField[]): number {
   for (const f of model) {
-    if (f.no !== MODEL.opsetImport) continue;
-    const entry = readFields(f.data);
+    if (f.field !== MODEL.opsetImport) continue;
+    const entry = readFields(bytesOf(f));
     if (['', 'ai.onnx'].includes(stringField(entry, 1) ?? ''))
-      return Number(entry.find((e) => e.no === 2)?.int ?? 0n);
+      return intOf(
+        entry.find((e) => e.field === 2),
+        0,
+      );
   }
   return 0;
 }
 
 function convGroup(node: readonly ProtoField[]): number {
   for (const a of node) {
-    if (a.no !== NODE.attribute) continue;
-    const attr = readFields(a.data);
-    if (stringField(attr, 1) === 'group') return Number(attr.find((x) => x.no === 3)?.int ?? 1n);
+    if (a.field !== NODE.attribute) continue;
+    const attr = readFields(bytesOf(a));
+    if (stringField(attr, 1) === 'group')
+      return intOf(
+        attr.find((x) => x.field === 3),
+        1,
+      );
   }
   return 1;
 }
 
-function rewriteConvInputs(w: ProtoWriter, node: readonly ProtoField[], input: string, weight: string): void {
+/** The Conv node's fields with its data and weight inputs renamed; every other field copied as it was. */
+function rewriteConvInputs(node: readonly ProtoField[], input: string, weight: string): Uint8Array {
   let index = 0;
-  for (const f of node) {
-    if (f.no === NODE.input) {
-      const value = index === 0 ? input : index === 1 ? weight : fieldString(f);
-      w.string(NODE.input, value);
+  return concatBytes(
+    node.map((f) => {
+      if (f.field !== NODE.input) return f.raw;
+      const name = index === 0 ? input : index === 1 ? weight : stringOf(f);
       index++;
-    } else if (f.wire === 2) w.bytes(f.no, f.data);
-    else w.varint(f.no, f.int);
+      return new ProtoWriter().string(NODE.input, name).finish();
+    }),
+  );
+}
+
+function intOf(f: ProtoField | undefined, fallback: number): number {
+  return f && typeof f.value === 'bigint' ? Number(BigInt.asIntN(64, f.value)) : fallback;
+}
+
+/** Repeated int64 values of one field number, packed or not. */
+function readInts(fields: readonly ProtoField[], no: number): number[] {
+  const out: number[] = [];
+  for (const f of fields) {
+    if (f.field !== no) continue;
+    if (typeof f.value === 'bigint') {
+      out.push(Number(BigInt.asIntN(64, f.value)));
+      continue;
+    }
+    const packed = f.value;
+    for (let pos = 0; pos < packed.length;) {
+      let v = 0n;
+      for (let shift = 0n; ; shift += 7n) {
+        const byte = packed[pos++];
+        v |= BigInt(byte & 0x7f) << shift;
+        if (byte < 0x80) break;
+      }
+      out.push(Number(BigInt.asIntN(64, v)));
+    }
   }
+  return out;
 }
 
 /** The weight's little-endian bytes: raw_data, packed float_data, fp16 int32_data, or an external file. */
 async function weightBytes(t: Initializer, elem: number, modelDir: string): Promise<Uint8Array | null> {
   const count = t.dims.reduce((a, b) => a * b, 1);
-  const raw = t.fields.find((f) => f.no === TENSOR.rawData);
-  if (raw) return raw.data.length === count * elem ? raw.data : null;
-  const external = t.fields.filter((f) => f.no === TENSOR.externalData);
+  const raw = t.fields.find((f) => f.field === TENSOR.rawData);
+  if (raw) return bytesOf(raw).length === count * elem ? bytesOf(raw) : null;
+  const external = t.fields.filter((f) => f.field === TENSOR.externalData);
   if (external.length) {
     const entries = new Map(
       external.map((e) => {
-        const kv = readFields(e.data);
+        const kv = readFields(bytesOf(e));
         return [stringField(kv, 1) ?? '', stringField(kv, 2) ?? ''];
       }),
     );
@@ -221,9 +257,9 @@ async function weightBytes(t: Initializer, elem: number, modelDir: string): Prom
     return data.length === count * elem ? data : null;
   }
   if (elem === 4) {
-    const floats = t.fields.filter((f) => f.no === TENSOR.floatData);
-    if (floats.length === 1 && floats[0].wire === 2 && floats[0].data.length === count * 4)
-      return floats[0].data;
+    const floats = t.fields.filter((f) => f.field === TENSOR.floatData);
+    if (floats.length === 1 && floats[0].wire === 2 && bytesOf(floats[0]).length === count * 4)
+      return bytesOf(floats[0]);
     return null;
   }
   // fp16 values stored one per int32_data entry.
@@ -248,6 +284,6 @@ function lengthDelimited(field: number, data: Uint8Array): Uint8Array[] {
 }
 
 function stringField(fields: readonly ProtoField[], no: number): string | undefined {
-  const f = fields.find((x) => x.no === no);
-  return f && fieldString(f);
+  const f = fields.find((x) => x.field === no);
+  return f && stringOf(f);
 }
