@@ -12,6 +12,7 @@ import {
   ModelError,
   OnnxSession,
   parseProvider,
+  parseProviderOptions,
   resolveProviders,
   Tensor,
 } from './index.js';
@@ -79,6 +80,30 @@ describe('execution providers', () => {
         .names,
     ).toEqual(['cuda', 'cpu']);
     expect(log).toEqual(['execution provider tensorrt unavailable; falling back to cuda, cpu']);
+  });
+
+  it('parses provider options and passes them with their provider', () => {
+    const providerOptions = parseProviderOptions([
+      'webgpu.preferredLayout=NCHW',
+      ' webgpu.storageBufferCacheMode=simple',
+      'cpu.useArena=false',
+      '',
+    ]);
+    expect(providerOptions).toEqual({
+      webgpu: { preferredLayout: 'NCHW', storageBufferCacheMode: 'simple' },
+      cpu: { useArena: false },
+    });
+    const available = ['cpu', 'webgpu'];
+    expect(resolveProviders(['webgpu', 'cpu'], { available, providerOptions }).providers).toEqual([
+      { name: 'webgpu', preferredLayout: 'NCHW', storageBufferCacheMode: 'simple' },
+      { name: 'cpu', useArena: false },
+    ]);
+    expect(resolveProviders(['webgpu'], { available }).providers).toEqual([{ name: 'webgpu' }]);
+    for (const bad of ['webgpu.preferredLayout=nchw', 'webgpu.layout=NCHW', 'cuda.deviceId=1', 'webgpu']) {
+      expect(() => parseProviderOptions([bad]), bad).toThrow(
+        /is not one of: webgpu\.preferredLayout=NCHW\|NHWC/,
+      );
+    }
   });
 });
 
