@@ -1,0 +1,2 @@
+import type { BillingHarness } from '../billing-harness.js';
+export function exactlyOnceCases(_harness: () => BillingHarness): void {}
