@@ -33,7 +33,13 @@ export interface BillingHarness {
 
 export async function startBillingHarness(env: Record<string, string> = {}): Promise<BillingHarness> {
   const stripe = await startStripeTestServer({ autoDeliver: true });
-  const api = await startTestApp({ ...stripe.env, PUBLIC_URL: 'http://dashboard.test', ...env });
+  // Every case signs a user up: more than the per-IP sign-up limit allows in a minute.
+  const api = await startTestApp({
+    ...stripe.env,
+    PUBLIC_URL: 'http://dashboard.test',
+    RATE_LIMIT_AUTH_IP_MAX: '1000',
+    ...env,
+  });
   stripe.setWebhookUrl(`${api.url}/api/billing/stripe/webhook`);
   const prisma: PrismaService = createTestPrisma(4);
   await prisma.$connect();

@@ -204,7 +204,7 @@ export class BillingRepository {
     return { flagged: Boolean(account?.flaggedAt), shortfallCredits: shortfall._sum.creditsShortfall ?? 0 };
   }
 
-  /** For operators (npm run ledger:audit): accounts flagged for a shortfall, the oldest first. */
+  /** For operators (npm run ledger:audit): accounts flagged for a shortfall, the most recent first. */
   async flaggedAccounts(limit: number): Promise<{ total: number; accounts: FlaggedAccount[] }> {
     const [total, accounts] = await Promise.all([
       this.prisma.billingAccount.count({ where: { flaggedAt: { not: null } } }),
@@ -214,7 +214,7 @@ export class BillingRepository {
                  AS "shortfallCredits"
           FROM billing_accounts a JOIN users u ON u.id = a.user_id
          WHERE a.flagged_at IS NOT NULL
-         ORDER BY a.flagged_at, a.user_id
+         ORDER BY a.flagged_at DESC, a.user_id
          LIMIT ${limit}::int`,
     ]);
     return { total, accounts };
