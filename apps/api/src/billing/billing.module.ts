@@ -4,6 +4,7 @@ import { LedgerModule } from '../ledger/ledger.module.js';
 import { BillingController } from './billing.controller.js';
 import { BillingRepository } from './billing.repository.js';
 import { BillingService } from './billing.service.js';
+import { CreditAdjustmentsService } from './credit-adjustments.service.js';
 import { PurchaseSettlementService } from './purchase-settlement.service.js';
 import { stripeClientProvider } from './stripe-client.provider.js';
 import { StripeWebhookController } from './stripe-webhook.controller.js';
@@ -19,7 +20,8 @@ import { StripeWebhookService } from './stripe-webhook.service.js';
     BillingService,
     PurchaseSettlementService,
     StripeWebhookService,
+    CreditAdjustmentsService,
   ],
-  exports: [BillingService, BillingRepository],
+  exports: [BillingService, BillingRepository, CreditAdjustmentsService],
 })
 export class BillingModule {}

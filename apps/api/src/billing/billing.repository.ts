@@ -49,6 +49,30 @@ export class BillingRepository {
     return user?.email ?? null;
   }
 
+  userByEmail(email: string): Promise<{ id: string } | null> {
+    return this.prisma.user.findUnique({ where: { email }, select: { id: true } });
+  }
+
+  async credits(tx: DbTransaction, userId: string): Promise<number> {
+    const row = await tx.creditBalance.findUniqueOrThrow({ where: { userId }, select: { credits: true } });
+    return row.credits;
+  }
+
+  async insertAdjustment(
+    tx: DbTransaction,
+    row: {
+      id: string;
+      userId: string;
+      requested: number;
+      applied: number;
+      reason: string;
+      actor: string;
+      ledgerEntryId: string | null;
+    },
+  ): Promise<void> {
+    await tx.creditAdjustment.create({ data: row });
+  }
+
   async stripeCustomerId(userId: string): Promise<string | null> {
     const account = await this.prisma.billingAccount.findUnique({
       where: { userId },
