@@ -32,7 +32,9 @@ export function deliveryCases(harness: () => BillingHarness): void {
       creditsGranted: 0,
       stripePaymentIntentId: null,
     });
-    expect(h.api.logs.join('\n')).not.toContain(h.stripe.webhookSecret);
+    const logs = h.api.logs.join('\n');
+    expect(logs).not.toContain(h.stripe.webhookSecret);
+    expect(logs).not.toContain(h.stripe.secretKey);
 
     // The genuine delivery of the same event still counts, exactly once.
     const [ok] = await h.stripe.deliver(completed);

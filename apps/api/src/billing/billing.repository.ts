@@ -104,10 +104,18 @@ export class BillingRepository {
 
   /** The purchase of a session, locked until the transaction ends: events of one purchase apply one at a time. */
   async lockPurchase(tx: DbTransaction, sessionId: string): Promise<PurchaseRow | null> {
-    const locked = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id::text FROM purchases WHERE stripe_checkout_session_id = ${sessionId} FOR UPDATE`;
-    if (locked.length === 0) return null;
-    return (await tx.purchase.findUniqueOrThrow({ where: { id: locked[0].id } })) as PurchaseRow;
+    const rows = await tx.$queryRaw<PurchaseRow[]>`
+      SELECT id::text, user_id::text AS "userId", pack_id AS "packId", credits, amount, currency,
+             status::text AS status, failure_reason AS "failureReason",
+             stripe_checkout_session_id AS "stripeCheckoutSessionId", stripe_customer_id AS "stripeCustomerId",
+             stripe_payment_intent_id AS "stripePaymentIntentId", stripe_charge_id AS "stripeChargeId",
+             stripe_dispute_id AS "stripeDisputeId", amount_refunded AS "amountRefunded",
+             amount_disputed AS "amountDisputed", credits_granted AS "creditsGranted",
+             credits_reversed AS "creditsReversed", credits_shortfall AS "creditsShortfall",
+             created_at AS "createdAt", updated_at AS "updatedAt", paid_at AS "paidAt", failed_at AS "failedAt",
+             refunded_at AS "refundedAt", disputed_at AS "disputedAt"
+        FROM purchases WHERE stripe_checkout_session_id = ${sessionId} FOR UPDATE`;
+    return rows[0] ?? null;
   }
 
   async sessionIdOfPaymentIntent(paymentIntentId: string): Promise<string | null> {
@@ -157,21 +165,14 @@ export class BillingRepository {
     tx: DbTransaction,
     event: { id: string; type: string; created: number },
     outcome: EventOutcome,
+    purchaseId: string | null,
   ): Promise<boolean> {
     const inserted = await tx.$executeRaw`
-      INSERT INTO stripe_events (id, type, outcome, stripe_created_at)
-      VALUES (${event.id}, ${event.type}, ${outcome}, to_timestamp(${event.created}::double precision))
+      INSERT INTO stripe_events (id, type, outcome, purchase_id, stripe_created_at)
+      VALUES (${event.id}, ${event.type}, ${outcome}, ${purchaseId}::uuid,
+              to_timestamp(${event.created}::double precision))
       ON CONFLICT (id) DO NOTHING`;
     return inserted === 1;
-  }
-
-  async setEventOutcome(
-    tx: DbTransaction,
-    eventId: string,
-    outcome: EventOutcome,
-    purchaseId: string | null,
-  ): Promise<void> {
-    await tx.stripeEvent.update({ where: { id: eventId }, data: { outcome, purchaseId } });
   }
 
   async eventRecorded(eventId: string): Promise<boolean> {

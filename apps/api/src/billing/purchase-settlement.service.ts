@@ -30,10 +30,10 @@ export const reversalReference = (sessionId: string, target: number): string =>
   `stripe:checkout:${sessionId}:reversal:${target}`;
 
 /**
- * Applies one Stripe event to its purchase in ONE transaction: the event id is recorded (a redelivery stops
- * there), the purchase row is locked (events of one purchase apply one at a time), the facts are merged and
- * the ledger entries they call for are written with the purchase's new state. A crash anywhere before the
- * commit leaves nothing; after it, Stripe's retry finds the event recorded.
+ * Applies one Stripe event to its purchase in ONE transaction: the purchase row is locked (events of one
+ * purchase apply one at a time), the event id is recorded (a redelivery stops there, changing nothing), the
+ * facts are merged and the purchase's new state is written with the ledger entries it calls for. A crash
+ * anywhere before the commit leaves nothing; after it, Stripe's retry finds the event recorded.
  */
 @Injectable()
 export class PurchaseSettlementService {
@@ -47,25 +47,26 @@ export class PurchaseSettlementService {
     target: SettlementTarget | null,
   ): Promise<SettlementOutcome> {
     return this.repository.transaction(async (tx) => {
-      if (!(await this.repository.recordEvent(tx, event, target ? 'processed' : 'ignored'))) {
+      if (target?.seed) await this.repository.insertPurchase(target.seed, tx);
+      const row = target ? await this.repository.lockPurchase(tx, target.sessionId) : null;
+      if (!(await this.repository.recordEvent(tx, event, row ? 'processed' : 'ignored', row?.id ?? null))) {
         return { outcome: 'duplicate' };
       }
-      if (!target) return { outcome: 'ignored' };
-      if (target.seed) await this.repository.insertPurchase(target.seed, tx);
-      const row = await this.repository.lockPurchase(tx, target.sessionId);
-      if (!row) {
-        await this.repository.setEventOutcome(tx, event.id, 'ignored', null);
-        return { outcome: 'ignored' };
-      }
+      if (!target || !row) return { outcome: 'ignored' };
 
       const now = new Date();
       let state = target.facts.reduce<PurchaseState>((s, facts) => mergeFacts(s, facts, now), row);
+      const grant = grantDue(state) ? state.credits : 0;
+      if (grant > 0) state = { ...state, creditsGranted: grant };
+      const owed = pendingReversal(state);
+      const reachedTarget = state.creditsReversed + state.creditsShortfall + owed;
+
+      // Ledger writes last: the balance row stays locked only from them to the commit.
       const entries: string[] = [];
-      let granted = 0;
-      if (grantDue(state)) {
+      if (grant > 0) {
         const entry = await this.ledger.grant(
           row.userId,
-          state.credits,
+          grant,
           grantReference(row.stripeCheckoutSessionId),
           {
             kind: 'purchase',
@@ -73,13 +74,9 @@ export class PurchaseSettlementService {
           },
         );
         entries.push(entry.id);
-        granted = state.credits;
-        state = { ...state, creditsGranted: state.credits };
       }
-      const owed = pendingReversal(state);
       let taken = 0;
       if (owed > 0) {
-        const reachedTarget = state.creditsReversed + state.creditsShortfall + owed;
         const result = await this.ledger.takeBack(
           row.userId,
           owed,
@@ -103,8 +100,13 @@ export class PurchaseSettlementService {
       }
       await this.repository.savePurchase(tx, row.id, state);
       await this.repository.linkLedgerEntries(tx, row.id, entries);
-      await this.repository.setEventOutcome(tx, event.id, 'processed', row.id);
-      return { outcome: 'processed', purchaseId: row.id, granted, reversed: taken, shortfall: owed - taken };
+      return {
+        outcome: 'processed',
+        purchaseId: row.id,
+        granted: grant,
+        reversed: taken,
+        shortfall: owed - taken,
+      };
     });
   }
 }
