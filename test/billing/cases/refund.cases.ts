@@ -68,6 +68,7 @@ export function refundCases(harness: () => BillingHarness): void {
     expect(purchase).toMatchObject({ status: 'refunded', creditsReversed: 100, creditsShortfall: 900 });
     const page = await h.purchases(user);
     expect(page.account).toEqual({ flagged: true, shortfallCredits: 900 });
+    expect(h.api.logs.some((l) => l.includes('account flagged') && l.includes(purchase.id))).toBe(true);
 
     // The operator sees it in the audit output.
     const { stdout } = await promisify(execFile)('npm', ['run', '-s', 'ledger:audit'], {

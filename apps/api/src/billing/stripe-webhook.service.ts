@@ -11,7 +11,11 @@ import {
   PaymentProviderUnavailableError,
 } from './billing.errors.js';
 import { BillingRepository } from './billing.repository.js';
-import { PurchaseSettlementService, type SettlementTarget } from './purchase-settlement.service.js';
+import {
+  PurchaseSettlementService,
+  type SettlementOutcome,
+  type SettlementTarget,
+} from './purchase-settlement.service.js';
 import { effectOf, type EventEffect, seedOf, sessionFacts } from './stripe-events.js';
 import { STRIPE_CLIENT } from './stripe-client.provider.js';
 
@@ -36,25 +40,20 @@ export class StripeWebhookService {
     const event = this.verify(stripe, rawBody, signature, secret);
 
     const effect = effectOf(event);
-    let outcome: StripeWebhookAck['outcome'];
-    let purchaseId: string | undefined;
-    if (!effect) outcome = 'ignored';
-    else if (await this.repository.eventRecorded(event.id)) outcome = 'duplicate';
-    else {
-      const result = await this.settlement.apply(event, await this.resolve(stripe, effect));
-      outcome = result.outcome;
-      if (result.outcome === 'processed') purchaseId = result.purchaseId;
+    let result: SettlementOutcome;
+    if (!effect) result = { outcome: 'ignored' };
+    else if (await this.repository.eventRecorded(event.id)) result = { outcome: 'duplicate' };
+    else result = await this.settlement.apply(event, await this.resolve(stripe, effect));
+    const ms = Math.round(performance.now() - started);
+    // One line per event (credits granted / taken back / short): what an audit log or metrics can build on.
+    this.logger.info({ stripeEvent: event.id, type: event.type, ...result, ms }, 'stripe webhook');
+    if (result.outcome === 'processed' && result.shortfall > 0) {
+      this.logger.warn(
+        { stripeEvent: event.id, purchaseId: result.purchaseId, shortfall: result.shortfall },
+        'refund or dispute of spent credits: account flagged',
+      );
     }
-    this.logger.info(
-      {
-        stripeEvent: event.id,
-        type: event.type,
-        outcome,
-        purchaseId,
-        ms: Math.round(performance.now() - started),
-      },
-      'stripe webhook',
-    );
+    const { outcome } = result;
     return { received: true, outcome };
   }
 
