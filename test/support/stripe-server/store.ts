@@ -1,39 +1,11 @@
 // The Stripe test server's state: customers, Checkout Sessions, PaymentIntents, charges, refunds, disputes
 // and the events their changes emit, shaped like Stripe's objects (only the fields Easel and the SDK read,
 // plus the usual ones around them). In memory; no HTTP here.
-import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
+import { type StripeObject, StripeTestError, stripeId, type TestEvent } from './objects.js';
 
-export type StripeObject = Record<string, unknown> & { id: string; object: string };
-
-export interface TestEvent {
-  id: string;
-  object: 'event';
-  api_version: string;
-  created: number;
-  data: { object: StripeObject };
-  livemode: false;
-  pending_webhooks: number;
-  request: { id: string | null; idempotency_key: string | null };
-  type: string;
-}
-
-export class StripeTestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: string,
-    message: string,
-    readonly extra: { code?: string; param?: string } = {},
-  ) {
-    super(message);
-  }
-}
-
-const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-export function stripeId(prefix: string, length = 24): string {
-  const bytes = randomBytes(length);
-  return `${prefix}_${Array.from(bytes, (b) => ALPHABET[b % ALPHABET.length]).join('')}`;
-}
+export type { StripeObject, TestEvent } from './objects.js';
+export { StripeTestError, stripeId } from './objects.js';
 
 const now = (): number => Math.floor(Date.now() / 1000);
 const clone = <T>(value: T): T => structuredClone(value);
