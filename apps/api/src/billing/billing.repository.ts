@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { DbTransaction } from '../database/prisma.service.js';
 import { PrismaService } from '../database/prisma.service.js';
@@ -96,10 +97,10 @@ export class BillingRepository {
     await (tx ?? this.prisma).$executeRaw`
       INSERT INTO purchases (id, user_id, pack_id, credits, amount, currency, stripe_checkout_session_id,
                              stripe_customer_id)
-      SELECT ${seed.id}::uuid, ${seed.userId}::uuid, ${seed.packId}, ${seed.credits}::int, ${seed.amount}::int,
+      SELECT ${randomUUID()}::uuid, ${seed.userId}::uuid, ${seed.packId}, ${seed.credits}::int, ${seed.amount}::int,
              ${seed.currency}, ${seed.sessionId}, ${seed.customerId}
        WHERE EXISTS (SELECT 1 FROM users WHERE id = ${seed.userId}::uuid)
-      ON CONFLICT DO NOTHING`;
+      ON CONFLICT (stripe_checkout_session_id) DO NOTHING`;
   }
 
   /** The purchase of a session, locked until the transaction ends: events of one purchase apply one at a time. */

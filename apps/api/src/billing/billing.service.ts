@@ -47,11 +47,8 @@ export class BillingService {
       throw new InvalidRequestError(`Unknown packId "${packId}"; packs on sale: ${known}`);
     }
     const customer = await this.customerOf(stripe, userId);
-    // Derived from the client's Idempotency-Key, so a retried request sends Stripe the very same parameters.
-    const purchaseId =
-      idempotencyKey === undefined ? randomUUID() : derivedUuid(`${userId}:${idempotencyKey}`);
+    // Nothing per-request in the parameters: a retry with the same idempotency key must send the same ones.
     const metadata = {
-      [METADATA.purchaseId]: purchaseId,
       [METADATA.userId]: userId,
       [METADATA.packId]: pack.id,
       [METADATA.credits]: String(pack.credits),
@@ -83,10 +80,8 @@ export class BillingService {
       ),
     );
     if (!session.url) throw new Error(`Stripe returned Checkout Session ${session.id} without a url`);
-    // A replayed request (same idempotency key) returns the first session, whose metadata names the first
-    // purchase id: insert that one (a no-op when it exists).
+    // A replayed request (same idempotency key) returns the first session: its purchase exists already.
     await this.repository.insertPurchase({
-      id: session.metadata?.[METADATA.purchaseId] ?? purchaseId,
       userId,
       packId: pack.id,
       credits: pack.credits,
@@ -152,13 +147,4 @@ function checkoutIdempotencyKey(userId: string, clientKey: string | undefined): 
   const key =
     clientKey === undefined ? randomUUID() : createHash('sha256').update(clientKey).digest('base64url');
   return `easel-checkout:${userId}:${key}`;
-}
-
-/** A UUID (version 8, RFC 9562) from a SHA-256 of `name`: the same name always gives the same id. */
-function derivedUuid(name: string): string {
-  const bytes = createHash('sha256').update(`easel-purchase:${name}`).digest().subarray(0, 16);
-  bytes[6] = (bytes[6] & 0x0f) | 0x80;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -4,7 +4,6 @@ import { STRIPE_API_VERSION } from './stripe-client.provider.js';
 import { effectOf, seedOf } from './stripe-events.js';
 
 const USER = '6f1c2a1e-3b4d-4e5f-8a9b-0c1d2e3f4a5b';
-const PURCHASE = '0b9d2a1e-3b4d-4e5f-8a9b-0c1d2e3f4a5c';
 
 const event = (type: string, object: Record<string, unknown>) =>
   ({ id: 'evt_1', object: 'event', type, created: 1, data: { object } }) as unknown as Stripe.Event;
@@ -19,7 +18,6 @@ const session = (over: Record<string, unknown> = {}) => ({
   payment_intent: 'pi_1',
   payment_status: 'paid',
   metadata: {
-    easel_purchase_id: PURCHASE,
     easel_user_id: USER,
     easel_pack_id: 'credits-1000',
     easel_credits: '1000',
@@ -40,7 +38,7 @@ describe('effectOf', () => {
     expect(paid?.key).toMatchObject({
       kind: 'session',
       sessionId: 'cs_test_1',
-      seed: { id: PURCHASE, userId: USER, credits: 1000 },
+      seed: { userId: USER, packId: 'credits-1000', credits: 1000 },
     });
     const unpaid = effectOf(event('checkout.session.completed', session({ payment_status: 'unpaid' })));
     expect(unpaid?.facts.paid).toBeUndefined();

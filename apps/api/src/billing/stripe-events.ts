@@ -15,7 +15,6 @@ export const HANDLED_EVENT_TYPES = [
 
 /** Keys of the Checkout Session (and PaymentIntent) metadata Easel writes; support sees them in Stripe too. */
 export const METADATA = {
-  purchaseId: 'easel_purchase_id',
   userId: 'easel_user_id',
   packId: 'easel_pack_id',
   credits: 'easel_credits',
@@ -23,7 +22,6 @@ export const METADATA = {
 
 /** A purchase row as the session describes it, for when the webhook arrives before (or without) ours. */
 export interface PurchaseSeed {
-  id: string;
   userId: string;
   packId: string;
   credits: number;
@@ -104,14 +102,12 @@ export function sessionFacts(session: Stripe.Checkout.Session): PurchaseFacts {
 /** The purchase our checkout described in the session's metadata; null for sessions that are not ours. */
 export function seedOf(session: Stripe.Checkout.Session): PurchaseSeed | null {
   const m = session.metadata ?? {};
-  const id = m[METADATA.purchaseId];
   const userId = m[METADATA.userId];
   const packId = m[METADATA.packId];
   const credits = Number(m[METADATA.credits]);
-  if (!id || !UUID.test(id) || !userId || !UUID.test(userId) || !packId) return null;
+  if (!userId || !UUID.test(userId) || !packId) return null;
   if (!Number.isSafeInteger(credits) || credits <= 0) return null;
   return {
-    id,
     userId,
     packId,
     credits,
