@@ -1,5 +1,7 @@
 // `npm run ledger:audit`: prove balance == sum(entries) and consistent balanceAfter chains for every account.
-// Exits 1 on any mismatch (and 2 when the audit could not run).
+// Exits 1 on any mismatch (and 2 when the audit could not run). Also lists accounts flagged by billing for
+// credits spent before a refund or dispute could take them back (they do not fail the audit).
+import { BillingRepository } from '../../apps/api/src/billing/billing.repository.js';
 import { PrismaService } from '../../apps/api/src/database/prisma.service.js';
 import { LedgerRepository } from '../../apps/api/src/ledger/ledger.repository.js';
 import { LedgerService } from '../../apps/api/src/ledger/ledger.service.js';
@@ -21,6 +23,15 @@ try {
   }
   if (report.mismatches.length > MAX_LISTED)
     console.log(`  … and ${report.mismatches.length - MAX_LISTED} more`);
+  const flagged = await new BillingRepository(prisma).flaggedAccounts(MAX_LISTED);
+  console.log(
+    `billing: ${flagged.total} ${flagged.total === 1 ? 'account' : 'accounts'} flagged (refunds or disputes of spent credits)`,
+  );
+  for (const a of flagged.accounts) {
+    console.log(
+      `  ${a.email}: shortfall ${a.shortfallCredits} credits, flagged ${a.flaggedAt.toISOString()} (user ${a.userId}; ${a.flagReason ?? ''})`,
+    );
+  }
   process.exitCode = report.mismatches.length === 0 ? 0 : 1;
 } catch (error) {
   console.error(`ledger audit failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AuthModule } from './auth/auth.module.js';
 import { BalanceModule } from './balance/balance.module.js';
+import { BillingModule } from './billing/billing.module.js';
 import { AllErrorsFilter } from './common/all-errors.filter.js';
 import { loggerParams } from './common/logging.js';
 import type { AppConfig } from './config/app-config.js';
@@ -43,6 +44,7 @@ export class AppModule {
         HealthModule,
         GenerationsModule,
         StabilityModule,
+        BillingModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllErrorsFilter }],
     };

@@ -52,6 +52,9 @@ export async function createApp(
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, {
     bufferLogs: true,
+    // request.rawBody: the Stripe webhook's signature covers the exact bytes received (Nest parses JSON from
+    // the same buffer either way; this only keeps a reference to it).
+    rawBody: true,
   });
   app.useLogger(app.get(Logger));
   // Multipart (Stability v1 image routes read request.parts()): two image files, bounded like JSON bodies.

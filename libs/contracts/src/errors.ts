@@ -13,6 +13,8 @@ export const ERROR_STATUS = {
   invalid_mask_image: 400,
   invalid_prompts: 400,
   invalid_pixel_count: 400,
+  // A Stripe webhook whose Stripe-Signature does not verify (missing, forged, stale).
+  invalid_signature: 400,
   unauthorized: 401,
   insufficient_credits: 402,
   permission_denied: 403,
@@ -24,6 +26,7 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   server_error: 500,
   service_unavailable: 503,
+  billing_not_configured: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

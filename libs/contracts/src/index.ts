@@ -8,3 +8,4 @@ export * from './engines.js';
 export * from './generations.js';
 export * from './jobs.js';
 export * from './stability.js';
+export * from './billing.js';

@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { objectStoreConfigFromEnv, type ObjectStoreConfig } from '@easel/storage';
+import { type BillingConfig, billingConfigFromEnv } from './billing-config.js';
 import { EnvSchema } from './config.schema.js';
 
 /** The typed configuration the whole API reads; built once at start by `loadConfig`. */
@@ -33,6 +34,8 @@ export interface AppConfig {
     /** Deliver to loopback/private addresses too (tests, local development); never in production. */
     allowPrivateTargets: boolean;
   };
+  /** Stripe Checkout and credit packs; `stripe` is null when billing is not configured. */
+  billing: BillingConfig;
 }
 
 export class ConfigError extends Error {
@@ -58,6 +61,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   let storage: ObjectStoreConfig;
   try {
     storage = objectStoreConfigFromEnv(present);
+  } catch (error) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  let billing: BillingConfig;
+  try {
+    billing = billingConfigFromEnv(e);
   } catch (error) {
     throw new ConfigError(
       `Invalid configuration:\n  ${error instanceof Error ? error.message : String(error)}`,
@@ -111,6 +122,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,
     },
+    billing,
   };
 }
 

@@ -51,5 +51,22 @@ export const EnvSchema = z.object({
   WEBHOOK_TIMEOUT_MS: positiveInt.default(10_000),
   /** Allow webhooks to loopback, private and reserved addresses (tests, local development). */
   WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.default(false),
+  /** Stripe secret key; with STRIPE_WEBHOOK_SECRET it enables billing (without both: 503 billing_not_configured). */
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_\S+$/, 'must be a Stripe secret key (sk_test_…, sk_live_…, rk_…)')
+    .optional(),
+  /** Signing secret of the webhook endpoint (whsec_…): from the Dashboard or `stripe listen`. */
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_\S+$/, 'must be a webhook signing secret (whsec_…)')
+    .optional(),
+  /** Where the Stripe SDK sends API calls instead of api.stripe.com (a local Stripe stand-in for tests). */
+  STRIPE_API_BASE: z.url({ protocol: /^https?$/ }).optional(),
+  /** Credit packs as JSON, or a JSON file (not both); default 1,000 credits $10, 5,000 $45, 25,000 $200. */
+  BILLING_PACKS: z.string().optional(),
+  BILLING_PACKS_FILE: z.string().optional(),
+  /** The dashboard's public address: Checkout returns the browser to PUBLIC_URL/credits. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
 });
 export type Env = z.infer<typeof EnvSchema>;

@@ -80,6 +80,66 @@ function movementCtes(m: Movement, onConflict: 'fail' | 'skip'): Prisma.Sql {
     )`;
 }
 
+export interface TakeBack {
+  id: string;
+  userId: string;
+  /** Most credits to take; the statement takes LEAST(balance, upTo). */
+  upTo: number;
+  kind: LedgerKind;
+  reference: string;
+}
+
+export interface TakeBackResult extends MovementResult {
+  /** Credits taken off the balance (0 when nothing moved). */
+  taken: number;
+}
+
+/**
+ * Like movementStatement for a debit of LEAST(balance, upTo): the balance row is locked first (FOR UPDATE, so
+ * the amount is computed from the committed balance a racing movement left), then updated conditionally, so a
+ * take-back can never drive the balance below zero. Nothing moves when the balance is 0.
+ */
+function takeBackStatement(t: TakeBack, onConflict: 'fail' | 'skip'): Prisma.Sql {
+  return Prisma.sql`
+    WITH locked AS (
+      SELECT user_id, LEAST(credits, ${t.upTo}::int) AS take
+        FROM credit_balances WHERE user_id = ${t.userId}::uuid FOR UPDATE
+    ), moved AS (
+      UPDATE credit_balances b
+         SET credits = b.credits - l.take,
+             updated_at = GREATEST(clock_timestamp(), b.updated_at + interval '1 millisecond')
+        FROM locked l
+       WHERE b.user_id = l.user_id AND l.take > 0 AND b.credits >= l.take
+         AND NOT EXISTS (SELECT 1 FROM ledger_entries WHERE reference = ${t.reference}::text)
+      RETURNING b.credits, b.updated_at, l.take
+    ), entry AS (
+      INSERT INTO ledger_entries (id, user_id, amount, kind, reference, balance_after, created_at)
+      SELECT ${t.id}::uuid, ${t.userId}::uuid, -take, ${t.kind}::ledger_kind, ${t.reference}::text,
+             credits, updated_at
+        FROM moved
+      ${onConflict === 'skip' ? Prisma.sql`ON CONFLICT (reference) DO NOTHING` : Prisma.empty}
+      RETURNING ${ENTRY_COLUMNS}
+    )
+    SELECT (SELECT count(*) FROM moved)::int AS moved, coalesce((SELECT take FROM moved), 0)::int AS taken,
+           entry.*
+      FROM (SELECT 1) AS one LEFT JOIN entry ON true`;
+}
+
+function toResult(row: MovementRow): MovementResult {
+  const entry =
+    row.id === null
+      ? null
+      : {
+          id: row.id,
+          amount: row.amount!,
+          kind: row.kind!,
+          reference: row.reference!,
+          balanceAfter: row.balanceAfter!,
+          createdAt: row.createdAt!,
+        };
+  return { moved: row.moved > 0, entry };
+}
+
 /** A unique violation on ledger_entries.reference, as Prisma's pg adapter reports it. */
 function isReferenceConflict(error: unknown): boolean {
   if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2010') return false;
@@ -118,19 +178,27 @@ export class LedgerRepository {
     onConflict: 'fail' | 'skip' = 'skip',
   ): Promise<MovementResult> {
     const rows = await db.$queryRaw<MovementRow[]>(movementStatement(m, onConflict));
-    const row = rows[0];
-    const entry =
-      row.id === null
-        ? null
-        : {
-            id: row.id,
-            amount: row.amount!,
-            kind: row.kind!,
-            reference: row.reference!,
-            balanceAfter: row.balanceAfter!,
-            createdAt: row.createdAt!,
-          };
-    return { moved: row.moved > 0, entry };
+    return toResult(rows[0]);
+  }
+
+  /** takeBackStatement; `onConflict` as for applyMovement. */
+  async applyTakeBack(
+    db: SqlRunner,
+    t: TakeBack,
+    onConflict: 'fail' | 'skip' = 'skip',
+  ): Promise<TakeBackResult> {
+    const rows = await db.$queryRaw<(MovementRow & { taken: number })[]>(takeBackStatement(t, onConflict));
+    return { ...toResult(rows[0]), taken: rows[0].taken };
+  }
+
+  /** Standalone (autocommit), like applyMovementAlone. */
+  async applyTakeBackAlone(t: TakeBack): Promise<TakeBackResult> {
+    try {
+      return await this.applyTakeBack(this.prisma, t, 'fail');
+    } catch (error) {
+      if (isReferenceConflict(error)) return { moved: false, entry: null, taken: 0 };
+      throw error;
+    }
   }
 
   /**

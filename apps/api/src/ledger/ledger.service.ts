@@ -84,6 +84,48 @@ export class LedgerService {
     return this.move(userId, amount, 'refund', reference, opts);
   }
 
+  /**
+   * Takes back up to `upTo` credits as one `adjustment` entry of -min(balance, upTo): never below zero. Returns
+   * what was taken (0 and no entry when the balance is 0). A reference recorded before returns that entry again.
+   * Refunds of purchases and negative support adjustments use it; the caller records any part not taken.
+   */
+  async takeBack(
+    userId: string,
+    upTo: number,
+    reference: string,
+    opts: MovementOptions = {},
+  ): Promise<{ taken: number; entry: LedgerEntryView | null }> {
+    if (!Number.isSafeInteger(upTo) || upTo <= 0) {
+      throw new LedgerArgumentError('amount must be a positive safe integer');
+    }
+    checkReference(reference);
+    const t = { id: randomUUID(), userId, upTo, kind: 'adjustment' as const, reference };
+    const db = opts.tx ?? this.prisma;
+    const result = opts.tx
+      ? await this.repository.applyTakeBack(opts.tx, t)
+      : await this.repository.applyTakeBackAlone(t);
+    if (result.entry) return { taken: result.taken, entry: result.entry };
+    // A racing twin recorded the reference first: undo in place (see move).
+    if (result.moved && opts.tx) await this.repository.revertBalance(opts.tx, userId, -result.taken);
+
+    const existing = await this.repository.findByReference(db, reference);
+    if (existing) {
+      if (
+        existing.userId !== userId ||
+        existing.kind !== t.kind ||
+        existing.amount >= 0 ||
+        -existing.amount > upTo
+      ) {
+        throw new LedgerReferenceConflictError(reference);
+      }
+      const { userId: _userId, ...entry } = existing;
+      return { taken: -entry.amount, entry };
+    }
+    if ((await this.repository.findCredits(db, userId)) === null)
+      throw new LedgerAccountNotFoundError(userId);
+    return { taken: 0, entry: null };
+  }
+
   async getBalance(userId: string): Promise<number> {
     const credits = await this.repository.balanceOf(userId);
     if (credits === null) throw new LedgerAccountNotFoundError(userId);
@@ -135,9 +177,7 @@ export class LedgerService {
     if (!Number.isSafeInteger(amount) || amount === 0 || (kind === 'debit') !== amount < 0) {
       throw new LedgerArgumentError('amount must be a positive safe integer');
     }
-    if (reference.length === 0 || reference.length > 200) {
-      throw new LedgerArgumentError('reference must be 1..200 characters');
-    }
+    checkReference(reference);
     return { id: randomUUID(), userId, amount, kind, reference, requireFunds: kind === 'debit' };
   }
 
@@ -155,5 +195,11 @@ export class LedgerService {
     if (credits === null) throw new LedgerAccountNotFoundError(m.userId);
     if (m.requireFunds) throw new InsufficientCreditsError(m.userId, required, credits);
     throw new Error(`ledger movement ${m.reference} was not applied`);
+  }
+}
+
+function checkReference(reference: string): void {
+  if (reference.length === 0 || reference.length > 200) {
+    throw new LedgerArgumentError('reference must be 1..200 characters');
   }
 }
