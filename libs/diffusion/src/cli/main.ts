@@ -6,7 +6,7 @@ import type { TextSink } from './progress-bar.js';
 
 const USAGE = `usage:
 ${GENERATE_USAGE}
-easel-diffuse make-test-model --out DIR [--inpainting] [--fp16] [--size tiny|bench] [--seed N]`;
+easel-diffuse make-test-model --out DIR [--inpainting] [--fp16] [--size tiny|bench|sd15] [--seed N]`;
 
 /** The easel-diffuse command line; returns the exit code (0 ok, 1 failure, 2 bad usage or request). */
 export async function runCli(
@@ -54,8 +54,8 @@ async function makeTestModelCommand(args: string[], stdout: TextSink): Promise<v
   });
   if (!values.out) throw new Error('make-test-model: --out DIR is required');
   const size = values.size ?? 'tiny';
-  if (size !== 'tiny' && size !== 'bench')
-    throw new Error(`make-test-model: --size must be tiny or bench, got "${size}"`);
+  if (size !== 'tiny' && size !== 'bench' && size !== 'sd15')
+    throw new Error(`make-test-model: --size must be tiny, bench or sd15, got "${size}"`);
   await writeTestModel(values.out, {
     inpainting: values.inpainting ?? false,
     halfPrecision: values.fp16 ?? false,

@@ -1,14 +1,22 @@
 /**
  * writeTestModel: a tiny but structurally faithful SD 1.x model folder in the
  * diffusers ONNX layout, generated in a second or two, for tests and the
- * benchmark. See sizes.ts for the shapes and vae.ts / unet.ts for the
+ * benchmarks (`sd15` at full size). See sizes.ts for the shapes and vae.ts / unet.ts for the
  * deliberate properties (VAE round trip ≈ identity, inpainting UNet keeps the
  * unmasked area).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { toFloat16Model, writeModel, type ModelData } from '../onnx/index.js';
-import { TEST_MODEL_SHAPES } from './sizes.js';
+import { toFloat16Model, writeModel, type ModelData, type WriteModelOptions } from '../onnx/index.js';
+import { buildSd15ModelUnet } from './sd15-model-unet.js';
+import { buildSd15VaeDecoder, buildSd15VaeEncoder } from './sd15-vae.js';
+import {
+  CLIP_VOCAB_SIZE,
+  SD15_TEXT_SHAPE,
+  SD15_VAE_CHANNELS,
+  TEST_MODEL_SHAPES,
+  type TestModelShape,
+} from './sizes.js';
 import { buildTextEncoder } from './text-encoder.js';
 import { buildTokenizerFiles } from './tokenizer-files.js';
 import { buildUnet } from './unet.js';
@@ -18,7 +26,8 @@ export interface TestModelOptions {
   /** 9-channel inpainting UNet. */
   inpainting?: boolean;
   seed?: number;
-  size?: 'tiny' | 'bench';
+  /** `sd15`: Stable Diffusion 1.5's real shapes (a 3.4 GB UNet in `unet/weights.pb`), for cold-start benchmarks. */
+  size?: 'tiny' | 'bench' | 'sd15';
   /** Variants a real export may have, so loaders can be tested against each. */
   inputIdsType?: 'int32' | 'int64';
   timestepType?: 'int64' | 'float32';
@@ -48,13 +57,13 @@ export const SD15_SCHEDULER_CONFIG = {
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
 export async function writeTestModel(outDir: string, options: TestModelOptions = {}): Promise<void> {
-  const shape = TEST_MODEL_SHAPES[options.size ?? 'tiny'];
+  const size = options.size ?? 'tiny';
   const seed = options.seed ?? 1234;
   const inpainting = options.inpainting ?? false;
   const encoderOutput = options.vaeEncoderOutput ?? 'latent_parameters';
-  const half = options.halfPrecision ?? false;
-  const fp16 = half || (options.float16 ?? false);
-  const precision = (model: ModelData): ModelData => (half ? toFloat16Model(model) : model);
+  const fp16 = (options.halfPrecision ?? false) || (options.float16 ?? false);
+  if (size === 'sd15' && (inpainting || fp16 || encoderOutput !== 'latent_parameters'))
+    throw new RangeError('the sd15 test model has no inpainting, fp16 or encoder-output variants');
   const tokenizer = buildTokenizerFiles();
   const dir = (name: string): string => path.join(outDir, name);
   const components = ['text_encoder', 'unet', 'vae_decoder', 'tokenizer', 'scheduler'];
@@ -74,7 +83,9 @@ export async function writeTestModel(outDir: string, options: TestModelOptions =
     vae_decoder: ['diffusers', 'OnnxRuntimeModel'],
     vae_encoder: encoderOutput === 'none' ? [null, null] : ['diffusers', 'OnnxRuntimeModel'],
   };
-  const writes: Array<Promise<void>> = [
+  const vaeChannels =
+    size === 'sd15' ? SD15_VAE_CHANNELS : Array<number>(4).fill(TEST_MODEL_SHAPES[size].vaeChannels);
+  await Promise.all([
     writeFile(path.join(outDir, 'model_index.json'), json(index)),
     writeFile(path.join(dir('tokenizer'), 'vocab.json'), JSON.stringify(tokenizer.vocab)),
     writeFile(path.join(dir('tokenizer'), 'merges.txt'), tokenizer.merges),
@@ -83,42 +94,65 @@ export async function writeTestModel(outDir: string, options: TestModelOptions =
       path.join(dir('vae_decoder'), 'config.json'),
       json({
         _class_name: 'AutoencoderKL',
-        block_out_channels: [shape.vaeChannels, shape.vaeChannels, shape.vaeChannels, shape.vaeChannels],
+        block_out_channels: vaeChannels,
         latent_channels: 4,
         scaling_factor: VAE_SCALING_FACTOR,
         in_channels: 3,
         out_channels: 3,
       }),
     ),
-    writeModel(
-      path.join(dir('text_encoder'), 'model.onnx'),
-      precision(buildTextEncoder(shape, tokenizer.vocabSize, seed + 1, options.inputIdsType, fp16)),
-    ),
-    writeModel(
-      path.join(dir('unet'), 'model.onnx'),
-      precision(
-        buildUnet(shape, seed + 2, {
-          inChannels: inpainting ? 9 : 4,
-          timestepType: options.timestepType ?? 'int64',
-          fp16,
-        }),
-      ),
-      { externalDataFile: options.unetExternalData },
-    ),
-    writeModel(
-      path.join(dir('vae_decoder'), 'model.onnx'),
-      precision(buildVaeDecoder(shape, seed + 3, fp16)),
-    ),
-  ];
-  if (encoderOutput !== 'none') {
-    writes.push(
-      writeModel(
-        path.join(dir('vae_encoder'), 'model.onnx'),
-        precision(buildVaeEncoder(shape, seed + 4, encoderOutput, fp16)),
-      ),
-    );
+  ]);
+  // One graph at a time: only one set of weights is in memory (the sd15 UNet alone is 3.4 GB).
+  const graphs: Array<[string, () => ModelData, WriteModelOptions?]> =
+    size === 'sd15'
+      ? [
+          ['text_encoder', () => buildTextEncoder(SD15_TEXT_SHAPE, CLIP_VOCAB_SIZE, seed + 1)],
+          [
+            'unet',
+            () => buildSd15ModelUnet(seed + 2),
+            { externalDataFile: options.unetExternalData ?? 'weights.pb' },
+          ],
+          ['vae_decoder', () => buildSd15VaeDecoder(seed + 3)],
+          ['vae_encoder', () => buildSd15VaeEncoder(seed + 4)],
+        ]
+      : testModelGraphs(TEST_MODEL_SHAPES[size], tokenizer.vocabSize, seed, options);
+  for (const [component, build, writeOptions] of graphs) {
+    await writeModel(path.join(dir(component), 'model.onnx'), build(), writeOptions);
   }
-  await Promise.all(writes);
+}
+
+function testModelGraphs(
+  shape: TestModelShape,
+  vocabSize: number,
+  seed: number,
+  options: TestModelOptions,
+): Array<[string, () => ModelData, WriteModelOptions?]> {
+  const half = options.halfPrecision ?? false;
+  const fp16 = half || (options.float16 ?? false);
+  const precision = (model: ModelData): ModelData => (half ? toFloat16Model(model) : model);
+  const encoderOutput = options.vaeEncoderOutput ?? 'latent_parameters';
+  const graphs: Array<[string, () => ModelData, WriteModelOptions?]> = [
+    [
+      'text_encoder',
+      () => precision(buildTextEncoder(shape, vocabSize, seed + 1, options.inputIdsType, fp16)),
+    ],
+    [
+      'unet',
+      () =>
+        precision(
+          buildUnet(shape, seed + 2, {
+            inChannels: options.inpainting ? 9 : 4,
+            timestepType: options.timestepType ?? 'int64',
+            fp16,
+          }),
+        ),
+      { externalDataFile: options.unetExternalData },
+    ],
+    ['vae_decoder', () => precision(buildVaeDecoder(shape, seed + 3, fp16))],
+  ];
+  if (encoderOutput !== 'none')
+    graphs.push(['vae_encoder', () => precision(buildVaeEncoder(shape, seed + 4, encoderOutput, fp16))]);
+  return graphs;
 }
 
 export { TEST_MODEL_SHAPES, type TestModelShape } from './sizes.js';

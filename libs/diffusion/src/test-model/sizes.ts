@@ -42,3 +42,16 @@ export const TEST_MODEL_SHAPES: Readonly<Record<'tiny' | 'bench', TestModelShape
     vaeGroups: 4,
   },
 };
+
+/** CLIP ViT-L/14's text transformer, as in Stable Diffusion 1.x (123 M parameters). */
+export const SD15_TEXT_SHAPE: Pick<TestModelShape, 'textHidden' | 'textLayers' | 'textHeads'> = {
+  textHidden: 768,
+  textLayers: 12,
+  textHeads: 12,
+};
+
+/** CLIP's vocabulary size: the sd15 text encoder's embedding table has this many rows (ours uses the first few). */
+export const CLIP_VOCAB_SIZE = 49408;
+
+/** AutoencoderKL's block channels in SD 1.x (sd15-vae.ts builds the architecture). */
+export const SD15_VAE_CHANNELS = [128, 256, 512, 512];

@@ -7,7 +7,7 @@ import type { TestModelShape } from './sizes.js';
 export const MAX_TOKENS = 77;
 
 export function buildTextEncoder(
-  shape: TestModelShape,
+  shape: Pick<TestModelShape, 'textHidden' | 'textLayers' | 'textHeads'>,
   vocabSize: number,
   seed: number,
   idsType: 'int32' | 'int64' = 'int32',

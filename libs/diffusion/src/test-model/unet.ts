@@ -89,7 +89,7 @@ export function timestepEmbedding(
  * ε̂ = √(1−ᾱ)·(x_t − √ᾱ·μ) / (ᾱ·s² + 1 − ᾱ). Samplers then map pure noise onto N(μ, s²), and at low
  * noise ε̂ is small, so img2img at low strength keeps the input, as a trained model does.
  */
-function gaussianDenoiser(
+export function gaussianDenoiser(
   nn: Layers,
   noisy: string,
   mean: string,
