@@ -52,8 +52,32 @@ describe('loadConfig', () => {
     expect(loadConfig(base).providerOptions).toEqual({});
   });
 
+  it('reads the warm-up mode and the ONNX Runtime session settings', () => {
+    expect(loadConfig(base)).toMatchObject({ warmup: 'full', session: { graphOptimizationLevel: 'all' } });
+    expect(loadConfig(base).session).toEqual({ graphOptimizationLevel: 'all' });
+    expect(loadConfig({ ...base, WORKER_WARMUP: 'false' }).warmup).toBe('off');
+    expect(loadConfig({ ...base, WORKER_WARMUP: 'true' }).warmup).toBe('full');
+    const config = loadConfig({
+      ...base,
+      WORKER_WARMUP: 'light',
+      WORKER_ORT_CACHE_DIR: '/var/cache/ort',
+      WORKER_GRAPH_OPTIMIZATION: 'extended',
+      WORKER_CPU_MEM_ARENA: 'false',
+      WORKER_MEM_PATTERN: 'no',
+    });
+    expect(config.warmup).toBe('light');
+    expect(config.session).toEqual({
+      optimizedModelCacheDir: '/var/cache/ort',
+      graphOptimizationLevel: 'extended',
+      cpuMemArena: false,
+      memPattern: false,
+    });
+  });
+
   it.each([
     [{}, /WORKER_ENGINES: is required/],
+    [{ ...base, WORKER_WARMUP: 'half' }, /WORKER_WARMUP: must be full, light or off/],
+    [{ ...base, WORKER_GRAPH_OPTIMIZATION: 'max' }, /WORKER_GRAPH_OPTIMIZATION/],
     [{ WORKER_ENGINES: 'Bad Id=/x' }, /WORKER_ENGINES: engine id "Bad Id" is invalid/],
     [{ WORKER_ENGINES: 'a' }, /WORKER_ENGINES: engine a has no model folder/],
     [{ WORKER_ENGINES: '{nope' }, /WORKER_ENGINES: is not valid JSON/],

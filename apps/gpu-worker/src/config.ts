@@ -10,9 +10,9 @@ import { z } from 'zod';
 const ENGINE_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 const int = (min: number) => z.coerce.number().int().min(min);
-const flag = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no'], { message: 'must be true or false' })
-  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const flagValues = ['1', '0', 'true', 'false', 'yes', 'no'] as const;
+const isTrue = (v: string): boolean => v === '1' || v === 'true' || v === 'yes';
+const flag = z.enum(flagValues, { message: 'must be true or false' }).transform(isTrue);
 
 /** `{"sd15":"/models/sd15"}` or `sd15=/models/sd15,tiny=/models/tiny`. */
 const engines = z
@@ -81,8 +81,22 @@ const EnvSchema = z.object({
   /** 0 picks a free port (logged); tests use it. */
   HEALTH_PORT: int(0).max(65535).default(9464),
   SHUTDOWN_TIMEOUT_MS: int(0).default(30_000),
-  /** One step at the native size per engine before taking jobs (first-run allocations, CUDA kernel choice). */
-  WORKER_WARMUP: flag.default(true),
+  /**
+   * Before taking jobs, one guided step per engine: `full` at the native size (first-run allocations, CUDA's
+   * kernel choice for that shape), `light` at the smallest size (touches every weight and kernel at a fraction of
+   * the cost; what CPU workers need), `off`. true/false mean full/off.
+   */
+  WORKER_WARMUP: z
+    .enum(['full', 'light', 'off', ...flagValues], { message: 'must be full, light or off' })
+    .transform((v) => (v === 'full' || v === 'light' || v === 'off' ? v : isTrue(v) ? 'full' : 'off'))
+    .default('full'),
+  /** ONNX Runtime's optimized-model cache folder (see libs/diffusion runtime); unset: every start optimizes. */
+  WORKER_ORT_CACHE_DIR: z.string().min(1).optional(),
+  /** ORT graph optimization level; `all` adds CPU layout rewrites that cost most of a CPU cold start. */
+  WORKER_GRAPH_OPTIMIZATION: z.enum(['disabled', 'basic', 'extended', 'all']).default('all'),
+  /** ORT's CPU memory arena and memory-pattern planning (ORT's defaults: on). */
+  WORKER_CPU_MEM_ARENA: flag.optional(),
+  WORKER_MEM_PATTERN: flag.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** A job's lock lives this long and is renewed at half of it; a SIGKILLed worker's job is free after it. */
   WORKER_LOCK_DURATION_MS: int(1000).default(30_000),
@@ -96,6 +110,9 @@ const EnvSchema = z.object({
   /** BullMQ key prefix; must match the API's. */
   QUEUE_PREFIX: z.string().min(1).default('bull'),
 });
+
+/** Every variable the worker reads (its storage ones are STORAGE_ENV's); deployment checks use it. */
+export const WORKER_ENV_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
 
 export interface WorkerConfig {
   redisUrl: string;
@@ -113,7 +130,14 @@ export interface WorkerConfig {
   health: { host: string; port: number };
   shutdownTimeoutMs: number;
   logLevel: string;
-  warmup: boolean;
+  warmup: 'full' | 'light' | 'off';
+  /** ONNX Runtime session settings for every engine's sessions. */
+  session: {
+    optimizedModelCacheDir?: string;
+    graphOptimizationLevel: 'disabled' | 'basic' | 'extended' | 'all';
+    cpuMemArena?: boolean;
+    memPattern?: boolean;
+  };
   lockDurationMs: number;
   stalledIntervalMs: number;
   maxStalledCount: number;
@@ -164,6 +188,12 @@ export function loadConfig(env: Env): WorkerConfig {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     warmup: e.WORKER_WARMUP,
+    session: {
+      optimizedModelCacheDir: e.WORKER_ORT_CACHE_DIR,
+      graphOptimizationLevel: e.WORKER_GRAPH_OPTIMIZATION,
+      cpuMemArena: e.WORKER_CPU_MEM_ARENA,
+      memPattern: e.WORKER_MEM_PATTERN,
+    },
     lockDurationMs: e.WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
     maxStalledCount: e.WORKER_MAX_STALLED_COUNT,

@@ -67,6 +67,7 @@ export class GpuWorker {
         providerOptions: config.providerOptions,
         intraOpNumThreads: config.intraOpNumThreads,
         interOpNumThreads: config.interOpNumThreads,
+        ...config.session,
         log: (line) => log.info({ engine: id }, line),
       });
       if (this.stopping) {
@@ -74,7 +75,7 @@ export class GpuWorker {
         return;
       }
       this.engines.set(id, engine);
-      if (config.warmup) await warmUp(engine);
+      if (config.warmup !== 'off') await warmUp(engine, config.warmup);
       log.info(
         { engine: id, dir, ms: Math.round(performance.now() - t0), warmup: config.warmup },
         'engine loaded',
@@ -179,14 +180,17 @@ export class GpuWorker {
 }
 
 /**
- * One guided step at the native size before taking jobs: execution providers allocate their buffers (and CUDA
- * picks its kernels) on the first run of a shape, so the first user job does not pay for it.
+ * One guided step before taking jobs: execution providers allocate their buffers (and CUDA picks its kernels) on
+ * the first run of a shape, so the first user job does not pay for it. `light` runs it at the smallest size:
+ * every weight is read and every kernel set up, at a fraction of a native-size step's cost (on CPU, where kernel
+ * choice does not depend on the shape, that is all a warm-up buys).
  */
-async function warmUp({ pipeline, descriptor }: LoadedEngine): Promise<void> {
+async function warmUp({ pipeline, descriptor }: LoadedEngine, mode: 'full' | 'light'): Promise<void> {
+  const smallest = Math.max(descriptor.minSize, descriptor.sizeMultiple);
   await pipeline.run({
     prompt: 'warm-up',
-    width: descriptor.nativeWidth,
-    height: descriptor.nativeHeight,
+    width: mode === 'full' ? descriptor.nativeWidth : smallest,
+    height: mode === 'full' ? descriptor.nativeHeight : smallest,
     steps: 1,
     cfgScale: descriptor.defaultCfgScale > 1 ? descriptor.defaultCfgScale : 7,
     seed: 0,

@@ -15,6 +15,7 @@ import {
   type Tensor,
   type ProviderOptions,
   type SessionConfig,
+  type SessionTuning,
 } from '../runtime/index.js';
 import { DeviceConditioning } from './device-conditioning.js';
 import {
@@ -36,7 +37,7 @@ import {
   type FloatType,
 } from './tensors.js';
 
-export interface ModelLoadOptions {
+export interface ModelLoadOptions extends SessionTuning {
   /** Default ['cpu']; e.g. ['cuda', 'cpu'] or ['cuda:1']. */
   executionProviders?: string[];
   /** Default false: a missing provider (or no WebGPU adapter) is an error. True: log a line and use CPU. */

@@ -18,3 +18,4 @@ export { float16BitsToFloat32, float16ToFloat32, float32ToFloat16, float32ToFloa
 export { float16Tensor } from './float16-tensor.js';
 export { Tensor } from 'onnxruntime-node';
 export { DeviceTensors } from './device-tensors.js';
+export { sessionOptions, type GraphOptimizationLevel, type SessionTuning } from './session-options.js';

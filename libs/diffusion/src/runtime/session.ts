@@ -6,24 +6,23 @@
 import { access } from 'node:fs/promises';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { ModelError } from './model-error.js';
+import { optimizedModelCache, type CacheEntry } from './optimized-model-cache.js';
 import {
   resolveExecutionProviders,
   type ExecutionProviderConfig,
   type ProviderOptions,
   type ProviderResolution,
 } from './providers.js';
+import { sessionOptions, type SessionTuning, type ThreadSettings } from './session-options.js';
 import { prepareWebGpuModel } from './webgpu-model.js';
 
-export interface SessionConfig {
+export interface SessionConfig extends SessionTuning, ThreadSettings {
   executionProviders?: string[];
   fallbackToCpu?: boolean;
   /** Options per provider (providers.ts: parseProviderOptions), e.g. { webgpu: { preferredLayout: 'NCHW' } }. */
   providerOptions?: ProviderOptions;
   /** Providers already resolved for a set of sessions (SdModel resolves once, so a fallback is logged once). */
   resolvedProviders?: ProviderResolution;
-  intraOpNumThreads?: number;
-  interOpNumThreads?: number;
-  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
   log?: (line: string) => void;
 }
 
@@ -72,18 +71,34 @@ export class OnnxSession {
     const resolved =
       config.resolvedProviders ?? (await resolveExecutionProviders(config.executionProviders, config));
     let session: InferenceSession;
+    let cache: CacheEntry | undefined;
     try {
-      const model = await prepareWebGpuModel(label, modelPath, resolved.providers, config.log, bytes);
-      const options = sessionOptions(config, model.providers);
+      let model = await prepareWebGpuModel(label, modelPath, resolved.providers, config.log, bytes);
+      // Only a graph opened from its own file is cached (one rewritten in memory is not that file's graph).
+      if (config.optimizedModelCacheDir && model.source === modelPath && !model.extra) {
+        const level = config.graphOptimizationLevel ?? 'all';
+        cache = await optimizedModelCache(
+          config.optimizedModelCacheDir,
+          label,
+          modelPath,
+          level,
+          resolved.names,
+        );
+        model = { ...model, source: cache.modelPath };
+      }
+      const options = sessionOptions(config, model.providers, cache?.options);
       if (model.extra) options.extra = model.extra;
       session =
         typeof model.source === 'string'
           ? await InferenceSession.create(model.source, options)
           : await InferenceSession.create(model.source, options);
     } catch (err) {
+      await cache?.discard();
       const reason = err instanceof Error ? err.message : String(err);
       throw new ModelError('corrupt_model', `${label}: cannot load ${modelPath}: ${reason}`, { cause: err });
     }
+    await cache?.commit();
+    if (cache) config.log?.(`${label}: optimized-model cache ${cache.hit ? 'hit' : 'written'}`);
     return new OnnxSession(
       label,
       modelPath,
@@ -177,28 +192,4 @@ function describe(metadata: readonly InferenceSession.ValueMetadata[]): Map<stri
     if (m.isTensor) map.set(m.name, { name: m.name, type: m.type, shape: m.shape });
   }
   return map;
-}
-
-/** ORT-node rejects keys set to undefined, so only the configured ones are passed. */
-function sessionOptions(
-  config: SessionConfig,
-  providers: ExecutionProviderConfig[],
-): InferenceSession.SessionOptions {
-  const options: InferenceSession.SessionOptions = {
-    executionProviders: providers,
-    graphOptimizationLevel: config.graphOptimizationLevel ?? 'all',
-    logSeverityLevel: 3,
-  };
-  for (const key of ['intraOpNumThreads', 'interOpNumThreads'] as const) {
-    const value = config[key];
-    if (value === undefined) continue;
-    if (!Number.isInteger(value) || value < 0) {
-      throw new ModelError(
-        'unsupported',
-        `session option ${key} must be a non-negative integer, got ${value}`,
-      );
-    }
-    options[key] = value;
-  }
-  return options;
 }
