@@ -53,7 +53,8 @@ describe('loadConfig', () => {
   });
 
   it('reads the warm-up mode and the ONNX Runtime session settings', () => {
-    expect(loadConfig(base)).toMatchObject({ warmup: 'full', session: { graphOptimizationLevel: 'all' } });
+    expect(loadConfig(base)).toMatchObject({ warmup: 'light', session: { graphOptimizationLevel: 'all' } });
+    expect(loadConfig({ ...base, EXECUTION_PROVIDERS: 'cuda,cpu' }).warmup).toBe('full');
     expect(loadConfig(base).session).toEqual({ graphOptimizationLevel: 'all' });
     expect(loadConfig({ ...base, WORKER_WARMUP: 'false' }).warmup).toBe('off');
     expect(loadConfig({ ...base, WORKER_WARMUP: 'true' }).warmup).toBe('full');

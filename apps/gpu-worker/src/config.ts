@@ -84,12 +84,12 @@ const EnvSchema = z.object({
   /**
    * Before taking jobs, one guided step per engine: `full` at the native size (first-run allocations, CUDA's
    * kernel choice for that shape), `light` at the smallest size (touches every weight and kernel at a fraction of
-   * the cost; what CPU workers need), `off`. true/false mean full/off.
+   * the cost; all a CPU worker gains), `off`. true/false mean full/off. Default: light on CPU alone, else full.
    */
   WORKER_WARMUP: z
     .enum(['full', 'light', 'off', ...flagValues], { message: 'must be full, light or off' })
     .transform((v) => (v === 'full' || v === 'light' || v === 'off' ? v : isTrue(v) ? 'full' : 'off'))
-    .default('full'),
+    .optional(),
   /** ONNX Runtime's optimized-model cache folder (see libs/diffusion runtime); unset: every start optimizes. */
   WORKER_ORT_CACHE_DIR: z.string().min(1).optional(),
   /** ORT graph optimization level; `all` adds CPU layout rewrites that cost most of a CPU cold start. */
@@ -187,7 +187,8 @@ export function loadConfig(env: Env): WorkerConfig {
     health: { host: e.HEALTH_HOST, port: e.HEALTH_PORT },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
-    warmup: e.WORKER_WARMUP,
+    // On CPU a native-size warm-up buys nothing a light one does not (npm run bench:coldstart).
+    warmup: e.WORKER_WARMUP ?? (e.EXECUTION_PROVIDERS.every((p) => p === 'cpu') ? 'light' : 'full'),
     session: {
       optimizedModelCacheDir: e.WORKER_ORT_CACHE_DIR,
       graphOptimizationLevel: e.WORKER_GRAPH_OPTIMIZATION,
