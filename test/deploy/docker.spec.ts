@@ -10,6 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { STORAGE_ENV } from '@easel/storage';
+import type { SchemaObject } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { DockerfileParser } from 'dockerfile-ast';
 import { parse } from 'yaml';
@@ -72,7 +73,7 @@ function composeValidator(): (doc: unknown) => string[] {
   ajv.addFormat('ports', /^([\d.:[\]]+:)?\d+(-\d+)?(:\d+(-\d+)?)?(\/(tcp|udp|sctp))?$/);
   ajv.addFormat('expose', /^\d+(-\d+)?(\/(tcp|udp|sctp))?$/);
   ajv.addFormat('subnet_ip_address', () => true);
-  const validate = ajv.compile(withoutIds(JSON.parse(readFileSync(schemaFile, 'utf8'))));
+  const validate = ajv.compile(withoutIds(JSON.parse(readFileSync(schemaFile, 'utf8'))) as SchemaObject);
   return (doc) =>
     validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`);
 }
