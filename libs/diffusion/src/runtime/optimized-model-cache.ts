@@ -74,7 +74,7 @@ export async function optimizedModelCache(
     .slice(0, 24);
   const entry = path.join(cacheDir, `${label.replace(/[^\w.-]/g, '_')}-${key}`);
   if (existsSync(path.join(entry, COMPLETE))) {
-    const noop = async (): Promise<void> => undefined;
+    const noop = (): Promise<void> => Promise.resolve();
     const options: CacheOptions = { graphOptimizationLevel: 'disabled' };
     return { modelPath: path.join(entry, MODEL_FILE), options, hit: true, commit: noop, discard: noop };
   }
