@@ -7,12 +7,7 @@ import { access } from 'node:fs/promises';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { ModelError } from './model-error.js';
 import { optimizedModelCache, type CacheEntry } from './optimized-model-cache.js';
-import {
-  resolveExecutionProviders,
-  type ExecutionProviderConfig,
-  type ProviderOptions,
-  type ProviderResolution,
-} from './providers.js';
+import { resolveExecutionProviders, type ProviderOptions, type ProviderResolution } from './providers.js';
 import { sessionOptions, type SessionTuning, type ThreadSettings } from './session-options.js';
 import { prepareWebGpuModel } from './webgpu-model.js';
 
