@@ -139,7 +139,7 @@ async function unetFiles(): Promise<{ fp32?: string; fp16?: string; channels: nu
   const t0 = performance.now();
   const model = tiny
     ? buildUnet(TEST_MODEL_SHAPES.tiny, 1, { inChannels: 9, timestepType: 'int64' })
-    : buildSd15Unet(sd15 ? SD15_UNET : SD15_UNET_SMALL, 9);
+    : buildSd15Unet(sd15 ? SD15_UNET : SD15_UNET_SMALL, { inChannels: 9 });
   const params = model.graph.initializers.reduce((n, t) => n + t.raw.length / 4, 0);
   const fp32 = path.join(dir, 'fp32', 'model.onnx');
   const fp16 = path.join(dir, 'fp16', 'model.onnx');

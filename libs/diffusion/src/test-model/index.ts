@@ -8,8 +8,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { toFloat16Model, writeModel, type ModelData, type WriteModelOptions } from '../onnx/index.js';
-import { buildSd15ModelUnet } from './sd15-model-unet.js';
 import { buildSd15VaeDecoder, buildSd15VaeEncoder } from './sd15-vae.js';
+import { buildSd15Unet, SD15_UNET } from './sd15-unet.js';
 import {
   CLIP_VOCAB_SIZE,
   SD15_TEXT_SHAPE,
@@ -109,7 +109,7 @@ export async function writeTestModel(outDir: string, options: TestModelOptions =
           ['text_encoder', () => buildTextEncoder(SD15_TEXT_SHAPE, CLIP_VOCAB_SIZE, seed + 1)],
           [
             'unet',
-            () => buildSd15ModelUnet(seed + 2),
+            () => buildSd15Unet(SD15_UNET, { seed: seed + 2 }),
             { externalDataFile: options.unetExternalData ?? 'weights.pb' },
           ],
           ['vae_decoder', () => buildSd15VaeDecoder(seed + 3)],

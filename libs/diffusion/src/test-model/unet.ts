@@ -36,6 +36,8 @@ export function transformer(
   ctxDim: number,
   heads: number,
   groups: number,
+  /** SD's GEGLU feed-forward (a GELU-gated projection to 2·4·ch) instead of a plain GELU one. */
+  geglu = false,
 ): string {
   const g = nn.g;
   const n = nn.conv(`${prefix}.proj_in`, nn.groupNorm(`${prefix}.norm`, x, ch, groups), ch, ch, {
@@ -50,8 +52,22 @@ export function transformer(
     seq,
     nn.attention(`${b}.attn2`, nn.layerNorm(`${b}.norm2`, seq, ch), ch, heads, context, ctxDim),
   ]);
-  const ff = nn.gelu(nn.linear(`${b}.ff.proj`, nn.layerNorm(`${b}.norm3`, seq, ch), ch, ch * 4));
-  seq = g.op('Add', [seq, nn.linear(`${b}.ff.out`, ff, ch * 4, ch, 0.5)]);
+  const inner = ch * 4;
+  const normed = nn.layerNorm(`${b}.norm3`, seq, ch);
+  let ff: string;
+  if (geglu) {
+    const proj = nn.linear(`${b}.ff.net.0.proj`, normed, ch, inner * 2);
+    const [hidden, gate] = g.node(
+      'Split',
+      [proj, g.constInt64('geglu_split', [inner, inner])],
+      { axis: attr.int(-1) },
+      2,
+    );
+    ff = g.op('Mul', [hidden, nn.gelu(gate)]);
+  } else {
+    ff = nn.gelu(nn.linear(`${b}.ff.proj`, normed, ch, inner));
+  }
+  seq = g.op('Add', [seq, nn.linear(geglu ? `${b}.ff.net.2` : `${b}.ff.out`, ff, inner, ch, 0.5)]);
   const back = g.op('Reshape', [
     g.op('Transpose', [seq], { perm: attr.ints([0, 2, 1]) }),
     g.op('Shape', [x]),
