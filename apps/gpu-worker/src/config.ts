@@ -84,6 +84,11 @@ const EnvSchema = z.object({
   /** One step at the native size per engine before taking jobs (first-run allocations, CUDA kernel choice). */
   WORKER_WARMUP: flag.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** pretty (needs the pino-pretty devDependency) or json; default pretty only when NODE_ENV=development. */
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** With it, /metrics on the health port wants `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** A job's lock lives this long and is renewed at half of it; a SIGKILLed worker's job is free after it. */
   WORKER_LOCK_DURATION_MS: int(1000).default(30_000),
   /** How often this worker looks for jobs whose lock expired (stalled) and puts them back in the queue. */
@@ -113,6 +118,8 @@ export interface WorkerConfig {
   health: { host: string; port: number };
   shutdownTimeoutMs: number;
   logLevel: string;
+  logFormat: 'pretty' | 'json';
+  metricsToken: string | undefined;
   warmup: boolean;
   lockDurationMs: number;
   stalledIntervalMs: number;
@@ -163,6 +170,8 @@ export function loadConfig(env: Env): WorkerConfig {
     health: { host: e.HEALTH_HOST, port: e.HEALTH_PORT },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' ? 'pretty' : 'json'),
+    metricsToken: e.METRICS_TOKEN,
     warmup: e.WORKER_WARMUP,
     lockDurationMs: e.WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,

@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { RateLimitedError } from '../common/domain-errors.js';
+import { ApiMetrics } from '../observability/api-metrics.js';
 import { REDIS } from '../redis/redis.module.js';
 
 // Fixed window: INCR, and start the window's clock on its first hit. Atomic in Redis, so it holds across replicas.
@@ -34,6 +35,7 @@ export class RateLimiterService {
   constructor(
     @Inject(REDIS) redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() private readonly metrics?: ApiMetrics,
   ) {
     if (!('easelFixedWindow' in redis))
       redis.defineCommand('easelFixedWindow', { numberOfKeys: 1, lua: FIXED_WINDOW });
@@ -54,7 +56,10 @@ export class RateLimiterService {
       this.logFailure(error);
       return { limit, remaining: limit };
     }
-    if (count > limit) throw new RateLimitedError(Math.max(1, Math.ceil(ttlMs / 1000)));
+    if (count > limit) {
+      this.metrics?.limited(bucket);
+      throw new RateLimitedError(Math.max(1, Math.ceil(ttlMs / 1000)));
+    }
     return { limit, remaining: limit - count };
   }
 
