@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoRootLogger } from 'pino';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BalanceModule } from './balance/balance.module.js';
 import { BillingModule } from './billing/billing.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
           preparedStatements: config.database.preparedStatements,
         }),
         RedisModule,
+        AuditModule,
         AuthModule,
         KeysModule,
         UsersModule,

@@ -22,8 +22,8 @@ export const REDACTED_PATHS = [
   '*.secret',
 ];
 
-/** The request being served, so a service's log lines carry its id without passing it around. */
-export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
+/** The request being served, so log lines and audit events carry its id (and address) without passing it around. */
+export const requestContext = new AsyncLocalStorage<{ requestId: string; clientIp: () => string }>();
 
 /** One line per request in the pretty format: `GET /v1/user/balance 200 1.2 ms`. */
 const PRETTY_MESSAGE =

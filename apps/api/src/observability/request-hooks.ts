@@ -13,7 +13,8 @@ export function installRequestHooks(fastify: FastifyInstance, logger: Logger, me
   const accessLog = logger.child({}, { redact: [] });
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    requestContext.run({ requestId: request.id }, done);
+    // The address is read when asked (audit events): with TRUST_PROXY it means parsing X-Forwarded-For.
+    requestContext.run({ requestId: request.id, clientIp: () => request.ip }, done);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
