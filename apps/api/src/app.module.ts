@@ -35,7 +35,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerParams(options.logger)),
-        ObservabilityModule.forRoot(options.metrics),
+        ObservabilityModule.forRoot(options.metrics, options.logger),
         DatabaseModule.forRoot({
           url: config.database.url,
           preparedStatements: config.database.preparedStatements,

@@ -9,7 +9,9 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import type { Logger as PinoRootLogger } from 'pino';
 import { AggregatorRegistry } from 'prom-client';
+import { flushLogs } from '../common/logging.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { ApiMetrics } from './api-metrics.js';
@@ -49,13 +51,31 @@ export class MetricsEndpoint implements OnApplicationBootstrap, OnApplicationShu
   }
 }
 
+const ROOT_LOGGER = Symbol('ROOT_LOGGER');
+
+/** The last thing at shutdown: the buffered log lines reach stdout. */
+@Injectable()
+export class LogFlusher implements OnApplicationShutdown {
+  constructor(@Inject(ROOT_LOGGER) private readonly logger: PinoRootLogger) {}
+
+  onApplicationShutdown(): void {
+    flushLogs(this.logger);
+  }
+}
+
 @Global()
 @Module({})
 export class ObservabilityModule {
-  static forRoot(metrics: ApiMetrics): DynamicModule {
+  static forRoot(metrics: ApiMetrics, logger: PinoRootLogger): DynamicModule {
     return {
       module: ObservabilityModule,
-      providers: [{ provide: ApiMetrics, useValue: metrics }, QueueMetricsCollector, MetricsEndpoint],
+      providers: [
+        { provide: ApiMetrics, useValue: metrics },
+        { provide: ROOT_LOGGER, useValue: logger },
+        QueueMetricsCollector,
+        MetricsEndpoint,
+        LogFlusher,
+      ],
       exports: [ApiMetrics],
     };
   }
