@@ -22,10 +22,10 @@ async function definedSeries(): Promise<Set<string>> {
   for (const registry of [new ApiMetrics({ enabled: true }).registry, new WorkerMetrics('test').registry]) {
     for (const metric of await registry.getMetricsAsJSON()) {
       names.add(metric.name);
-      if (metric.type === 'histogram')
+      const type = String(metric.type);
+      if (type === 'histogram')
         for (const suffix of ['_bucket', '_count', '_sum']) names.add(`${metric.name}${suffix}`);
-      if (metric.type === 'summary')
-        for (const suffix of ['_count', '_sum']) names.add(`${metric.name}${suffix}`);
+      if (type === 'summary') for (const suffix of ['_count', '_sum']) names.add(`${metric.name}${suffix}`);
     }
   }
   return names;
@@ -49,7 +49,7 @@ describe('deploy/prometheus/alerts.yaml', () => {
 
   it('gives every alert a severity, a summary and a runbook section that exists', () => {
     const runbook = read('docs/operations.md');
-    const anchors = new Set([...runbook.matchAll(/^#{2,4} (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase()));
+    const anchors = new Set([...runbook.matchAll(/^#{2,4} (.+)$/gm)].map((m) => m[1].trim().toLowerCase()));
     for (const rule of rules) {
       expect(['critical', 'warning', 'info']).toContain(rule.labels?.severity);
       expect(rule.annotations?.summary).toBeTruthy();

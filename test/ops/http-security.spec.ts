@@ -40,8 +40,8 @@ describe('security headers', () => {
     const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
     expect(scripts.length).toBeGreaterThan(0);
     for (const [, attributes, body] of scripts) {
-      expect(body!.trim()).toBe('');
-      const src = /src=['"]([^'"]+)['"]/.exec(attributes!)?.[1];
+      expect(body.trim()).toBe('');
+      const src = /src=['"]([^'"]+)['"]/.exec(attributes)?.[1];
       expect(src).toBeDefined();
       expect(src!.startsWith('http')).toBe(false);
       const script = await fetch(new URL(src!, `${t.url}/docs`));

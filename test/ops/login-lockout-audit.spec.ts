@@ -108,7 +108,7 @@ describe('audit log', () => {
       'api_key.created',
       'api_key.revoked',
     ]);
-    const succeeded = events[1]!;
+    const succeeded = events[1];
     expect(succeeded).toMatchObject({
       actor: `user:${u.id}`,
       subject: u.email,

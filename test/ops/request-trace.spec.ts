@@ -104,7 +104,7 @@ describe('a generation, traced', () => {
     expect(done.params).not.toHaveProperty('requestId');
 
     await waitFor(() => deliveries.length > 0 || undefined);
-    expect(deliveries[0]!['x-request-id']).toBe(requestId);
+    expect(deliveries[0]['x-request-id']).toBe(requestId);
     const traced = workerLogs.filter((line) => line.reqId === requestId).map((line) => line.msg);
     expect(traced).toEqual(expect.arrayContaining(['generation started', 'generation succeeded']));
     const apiLines = api.logs.map((line) => JSON.parse(line) as Record<string, unknown>);

@@ -67,7 +67,7 @@ describe('API start with a dependency down', () => {
     const lines = output.trim().split('\n');
     expect(lines[0]).toBe(
       `PostgreSQL at postgresql://postgres:***@127.0.0.1:${port}/easel (DATABASE_URL) is unreachable (connection refused): ` +
-        `start it with \`pg_ctlcluster ${lines[0]!.match(/pg_ctlcluster (\S+)/)![1]} main start\` ` +
+        `start it with \`pg_ctlcluster ${lines[0].match(/pg_ctlcluster (\S+)/)![1]} main start\` ` +
         '(or `docker compose -f docker/compose.yaml up -d postgres`), or set DATABASE_URL.',
     );
     expect(lines).toEqual([lines[0], 'Easel API not started.']);

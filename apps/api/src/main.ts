@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config/app-config.js';
 import { createApp } from './create-app.js';
 import { migrateDatabase } from './database/index.js';
 import { ensureDemoAccount, printDemoBanner } from './demo/demo-account.js';
+import { serveClusterMetrics } from './observability/cluster-metrics.js';
 import { checkApiDependencies } from './startup/dependency-checks.js';
 
 const log = (message: string): void => console.error(message);
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   }
   if (clustered && cluster.isPrimary) {
     runClusterPrimary(config.http.workers, log);
+    if (config.metrics.enabled) await serveClusterMetrics(config);
     return;
   }
 
