@@ -148,3 +148,49 @@ describe('API logs', () => {
     for (const line of json) expect(JSON.parse(line)).toHaveProperty('level');
   });
 });
+
+describe('API in a node:cluster (API_WORKERS=2)', () => {
+  it('serves every worker’s metrics, summed, from the primary', async () => {
+    const [port, metricsPort] = [await closedPort(), await closedPort()];
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@easel/source', '--import', './tools/db/register.mjs', 'apps/api/src/main.ts'],
+      {
+        cwd: REPO_ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          ...apiEnv({ API_WORKERS: '2', PORT: String(port), METRICS_PORT: String(metricsPort) }),
+          METRICS_HOST: '127.0.0.1',
+          HOST: '127.0.0.1',
+          DEMO_ACCOUNT: 'false',
+        },
+        stdio: 'ignore',
+      },
+    );
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      for (let i = 0; i < 240; i++) {
+        if (
+          await fetch(`${base}/health/live`).then(
+            (r) => r.ok,
+            () => false,
+          )
+        )
+          break;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      // Both workers must be up: each answers on the shared port once it listens.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      for (let i = 0; i < 20; i++) expect((await fetch(`${base}/health/live`)).status).toBe(200);
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      const count =
+        /easel_http_request_duration_seconds_count\{method="GET",route="\/health\/live",status="200"\} (\d+)/.exec(
+          text,
+        );
+      expect(Number(count?.[1])).toBeGreaterThanOrEqual(20);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  }, 60_000);
+});

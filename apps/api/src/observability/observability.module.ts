@@ -38,6 +38,8 @@ export class MetricsEndpoint implements OnApplicationBootstrap, OnApplicationShu
     const { enabled, host, port, token } = this.config.metrics;
     if (!enabled) return;
     if (cluster.isWorker) {
+      // Constructing one is what makes this worker answer the primary's requests for its metrics.
+      new AggregatorRegistry();
       AggregatorRegistry.setRegistries([this.metrics.registry]);
       return;
     }
