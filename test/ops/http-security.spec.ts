@@ -18,18 +18,25 @@ afterAll(async () => {
 });
 
 describe('security headers', () => {
-  it('come with every answer, errors included', async () => {
+  it('come with every API answer, errors included: nothing may render or frame it', async () => {
     for (const reply of [await call(t.url, 'GET', '/health/live'), await call(t.url, 'GET', '/api/me')]) {
       expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(reply.headers.get('x-frame-options')).toBe('DENY');
-      expect(reply.headers.get('referrer-policy')).toBe('no-referrer');
-      expect(reply.headers.get('cross-origin-opener-policy')).toBe('same-origin');
-      const csp = reply.headers.get('content-security-policy') ?? '';
-      expect(csp).toContain("default-src 'self'");
-      expect(csp).toContain("script-src 'self'");
-      expect(csp).toContain("frame-ancestors 'none'");
-      expect(csp).toContain("object-src 'none'");
+      expect(reply.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
     }
+  });
+
+  it('give pages (Swagger UI, the dashboard to come at /) the full set', async () => {
+    const docs = await fetch(`${t.url}/docs`);
+    expect(docs.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(docs.headers.get('x-frame-options')).toBe('DENY');
+    expect(docs.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(docs.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    const csp = docs.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    await docs.arrayBuffer();
   });
 
   it('let Swagger UI run: every script it loads comes from this origin, none inline', async () => {

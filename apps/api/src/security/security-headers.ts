@@ -40,7 +40,7 @@ export function contentSecurityPolicy(config: AppConfig): string {
   return directives.join('; ');
 }
 
-/** Helmet's defaults, computed once: set on every answer (a JSON body pays a few header writes, nothing more). */
+/** Helmet's defaults, for what a browser renders: the dashboard, Swagger UI, the OpenAPI document. */
 export function securityHeaders(config: AppConfig): Record<string, string> {
   return {
     'content-security-policy': contentSecurityPolicy(config),
@@ -48,9 +48,7 @@ export function securityHeaders(config: AppConfig): Record<string, string> {
     'cross-origin-resource-policy': 'same-origin',
     'origin-agent-cluster': '?1',
     'referrer-policy': 'no-referrer',
-    ...(config.env === 'production' && {
-      'strict-transport-security': 'max-age=31536000; includeSubDomains',
-    }),
+    ...hsts(config),
     'x-content-type-options': 'nosniff',
     'x-dns-prefetch-control': 'off',
     'x-download-options': 'noopen',
@@ -60,12 +58,34 @@ export function securityHeaders(config: AppConfig): Record<string, string> {
   };
 }
 
+/**
+ * API answers (JSON, signed files) are never rendered as pages: a policy that allows nothing is both stricter and
+ * shorter. The full set above is 700 bytes; on every answer of a hot read it cost measurable throughput.
+ */
+export function apiSecurityHeaders(config: AppConfig): Record<string, string> {
+  return {
+    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    ...hsts(config),
+    'x-content-type-options': 'nosniff',
+  };
+}
+
+function hsts(config: AppConfig): Record<string, string> {
+  return config.env === 'production'
+    ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' }
+    : {};
+}
+
+const API_PREFIXES = ['/api/', '/v1/', '/health/', '/files/'];
+
 export function installSecurityHeaders(fastify: FastifyInstance, config: AppConfig): void {
-  const headers = securityHeaders(config);
+  const page = securityHeaders(config);
+  const api = apiSecurityHeaders(config);
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.headers(headers);
+    const { url } = request;
+    void reply.headers(API_PREFIXES.some((prefix) => url.startsWith(prefix)) ? api : page);
     // Signed download URLs are meant to be embedded anywhere (<img> on a customer's site).
-    if (request.url.startsWith('/files/')) void reply.header('cross-origin-resource-policy', 'cross-origin');
+    if (url.startsWith('/files/')) void reply.header('cross-origin-resource-policy', 'cross-origin');
     done();
   });
 }
