@@ -39,17 +39,35 @@ function stop(code = 0) {
 process.on('SIGINT', () => stop());
 process.on('SIGTERM', () => stop());
 
-start('API', 'apps/api/dist/main.js', {});
+// Metrics on any free port (logged at start) unless METRICS_PORT says which: two checkouts can run side by side.
+const api = start('API', 'apps/api/dist/main.js', { METRICS_PORT: env.METRICS_PORT ?? '0' });
 if (engines) {
-  // The worker's JSON logs stay quiet unless something goes wrong; LOG_LEVEL=info shows them.
-  start('GPU worker', 'apps/gpu-worker/dist/main.js', {
-    WORKER_ENGINES: engines,
-    LOG_LEVEL: env.WORKER_LOG_LEVEL ?? 'warn',
-    HEALTH_PORT: env.HEALTH_PORT ?? '0',
+  // The worker starts once the API answers: when PostgreSQL or Redis is down, the API says so, once, and exits.
+  void whenApiLive(api).then((live) => {
+    if (!live || stopping) return;
+    // The worker's logs stay quiet unless something goes wrong; WORKER_LOG_LEVEL=info shows them.
+    start('GPU worker', 'apps/gpu-worker/dist/main.js', {
+      WORKER_ENGINES: engines,
+      LOG_LEVEL: env.WORKER_LOG_LEVEL ?? 'warn',
+      HEALTH_PORT: env.HEALTH_PORT ?? '0',
+    });
+    void printGenerateHint();
   });
-  void printGenerateHint();
 } else {
   console.error('No models/easel-tiny and no WORKER_ENGINES: starting the API without a GPU worker.');
+}
+
+async function whenApiLive(child) {
+  const url = `http://127.0.0.1:${env.PORT ?? '3000'}/health/live`;
+  while (child.exitCode === null && child.signalCode === null && !stopping) {
+    try {
+      if ((await fetch(url)).ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
 }
 
 // Once the API has written the demo credentials, show how to make a picture with them.

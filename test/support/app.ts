@@ -7,10 +7,13 @@ import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig, type AppConfig } from '../../apps/api/src/config/app-config.js';
 import { createApp } from '../../apps/api/src/create-app.js';
+import { MetricsEndpoint } from '../../apps/api/src/observability/observability.module.js';
 import { migrateTestDatabase, testDatabaseUrl } from './database.js';
 
 export interface TestApp {
   url: string;
+  /** `http://127.0.0.1:<METRICS_PORT>/metrics` (undefined with METRICS_ENABLED=false). */
+  metricsUrl: string | undefined;
   app: NestFastifyApplication;
   config: AppConfig;
   /** Every log line written so far (raw JSON text). */
@@ -29,6 +32,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     REDIS_KEY_PREFIX: `easel-test:${randomUUID()}:`,
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'easel-api-test-')),
     LOG_LEVEL: 'info',
+    // Any free port: several apps run in one test process.
+    METRICS_PORT: '0',
+    METRICS_HOST: '127.0.0.1',
     ...env,
   });
   const logs: string[] = [];
@@ -41,7 +47,15 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const app = await createApp(config, { logStream });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.getHttpServer().address() as { port: number };
-  return { url: `http://127.0.0.1:${port}`, app, config, logs, close: () => app.close() };
+  const metricsPort = app.get(MetricsEndpoint).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    metricsUrl: metricsPort === undefined ? undefined : `http://127.0.0.1:${metricsPort}/metrics`,
+    app,
+    config,
+    logs,
+    close: () => app.close(),
+  };
 }
 
 export const uniqueEmail = (tag = 'user'): string => `${tag}-${randomUUID()}@easel.test`;

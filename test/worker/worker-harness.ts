@@ -73,6 +73,7 @@ export async function createTestEnv(): Promise<TestEnv> {
       HEALTH_PORT: '0',
       HEALTH_HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
+      NODE_ENV: 'test', // JSON logs, which spawnWorker reads
       INTRA_OP_THREADS: '1',
       WORKER_LOCK_DURATION_MS: '3000',
       WORKER_STALLED_INTERVAL_MS: '1000',

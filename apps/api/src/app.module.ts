@@ -1,7 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
+import type { Logger as PinoRootLogger } from 'pino';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BalanceModule } from './balance/balance.module.js';
 import { BillingModule } from './billing/billing.module.js';
@@ -13,29 +14,34 @@ import { DatabaseModule } from './database/index.js';
 import { GenerationsModule } from './generations/generations.module.js';
 import { HealthModule } from './health/health.module.js';
 import { KeysModule } from './keys/keys.module.js';
+import type { ApiMetrics } from './observability/api-metrics.js';
+import { ObservabilityModule } from './observability/observability.module.js';
 import { PricingModule } from './pricing/pricing.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { StabilityModule } from './stability/stability.module.js';
 import { UsersModule } from './users/users.module.js';
 
 export interface AppModuleOptions {
-  /** Where JSON logs go (stdout by default); tests capture them. */
-  logStream?: DestinationStream;
+  /** The root logger (createRootLogger) and the metrics registry, made by createApp. */
+  logger: PinoRootLogger;
+  metrics: ApiMetrics;
 }
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
+  static forRoot(config: AppConfig, options: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerParams(config, options.logStream)),
+        LoggerModule.forRoot(loggerParams(options.logger)),
+        ObservabilityModule.forRoot(options.metrics, options.logger),
         DatabaseModule.forRoot({
           url: config.database.url,
           preparedStatements: config.database.preparedStatements,
         }),
         RedisModule,
+        AuditModule,
         AuthModule,
         KeysModule,
         UsersModule,

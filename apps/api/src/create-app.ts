@@ -1,11 +1,23 @@
 import fastifyMultipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
-import { AppModule, type AppModuleOptions } from './app.module.js';
+import { PinoLogger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import { AppModule } from './app.module.js';
+import { AppLogger, createRootLogger } from './common/logging.js';
 import { requestIdFor } from './common/request-id.js';
 import type { AppConfig } from './config/app-config.js';
+import { ApiMetrics } from './observability/api-metrics.js';
+import { installRequestHooks } from './observability/request-hooks.js';
 import { serveOpenApi } from './openapi/openapi-document.js';
+import { applyBodyLimits, MULTIPART_LIMITS } from './security/body-limits.js';
+import { installCors } from './security/cors.js';
+import { installSecurityHeaders } from './security/security-headers.js';
+
+export interface CreateAppOptions {
+  /** Where JSON logs go (stdout by default); tests capture them. */
+  logStream?: DestinationStream;
+}
 
 /**
  * Nest's shutdown runs onModuleDestroy (closing the PostgreSQL pool) before it closes the HTTP server.
@@ -23,8 +35,10 @@ class DrainingFastifyAdapter extends FastifyAdapter {
 /** Builds the configured application (not yet listening): used by main, the tests, the benchmark and openapi:write. */
 export async function createApp(
   config: AppConfig,
-  options: AppModuleOptions = {},
+  options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
+  const logger = createRootLogger(config, options.logStream);
+  const metrics = new ApiMetrics({ enabled: config.metrics.enabled });
   const adapter = new DrainingFastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
@@ -34,10 +48,10 @@ export async function createApp(
     return503OnClosing: true,
   });
   const fastify = adapter.getInstance();
-  fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header('x-request-id', request.id);
-    done();
-  });
+  installRequestHooks(fastify, logger, metrics);
+  installSecurityHeaders(fastify, config);
+  installCors(fastify);
+  applyBodyLimits(fastify, config);
   // JSON only: without this Fastify would hand text/plain bodies to the handlers as strings.
   fastify.removeContentTypeParser('text/plain');
   // Once closing, answers end their keep-alive connection, so the server can finish draining.
@@ -50,17 +64,19 @@ export async function createApp(
     if (closing) void reply.header('connection', 'close');
     done(null, payload);
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, {
-    bufferLogs: true,
-    // request.rawBody: the Stripe webhook's signature covers the exact bytes received (Nest parses JSON from
-    // the same buffer either way; this only keeps a reference to it).
-    rawBody: true,
-  });
-  app.useLogger(app.get(Logger));
-  // Multipart (Stability v1 image routes read request.parts()): two image files, bounded like JSON bodies.
-  await app.register(fastifyMultipart, {
-    limits: { fileSize: 10 * 1_048_576, files: 2, fields: 200, parts: 202 },
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, { logger, metrics }),
+    adapter,
+    {
+      bufferLogs: true,
+      // request.rawBody: the Stripe webhook's signature covers the exact bytes received (Nest parses JSON from
+      // the same buffer either way; this only keeps a reference to it).
+      rawBody: true,
+    },
+  );
+  app.useLogger(new AppLogger(await app.resolve(PinoLogger), {}));
+  // Multipart (Stability v1 image routes read request.parts()): two image files.
+  await app.register(fastifyMultipart, { limits: MULTIPART_LIMITS });
   app.enableShutdownHooks();
   serveOpenApi(app);
   return app;

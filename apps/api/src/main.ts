@@ -4,6 +4,8 @@ import { ConfigError, loadConfig } from './config/app-config.js';
 import { createApp } from './create-app.js';
 import { migrateDatabase } from './database/index.js';
 import { ensureDemoAccount, printDemoBanner } from './demo/demo-account.js';
+import { serveClusterMetrics } from './observability/cluster-metrics.js';
+import { checkApiDependencies } from './startup/dependency-checks.js';
 
 const log = (message: string): void => console.error(message);
 
@@ -11,11 +13,20 @@ async function main(): Promise<void> {
   // The one place that reads process.env.
   const config = loadConfig(process.env);
   const clustered = config.http.workers > 1;
+  if (!cluster.isWorker) {
+    const problems = await checkApiDependencies(config);
+    if (problems.length > 0) {
+      for (const problem of problems) log(problem);
+      log('Easel API not started.');
+      process.exit(1);
+    }
+  }
   if (config.database.autoMigrate && !cluster.isWorker) {
     await migrateDatabase(config.database.url, { log: (message) => log(`[migrate] ${message}`) });
   }
   if (clustered && cluster.isPrimary) {
     runClusterPrimary(config.http.workers, log);
+    if (config.metrics.enabled) await serveClusterMetrics(config);
     return;
   }
 

@@ -98,6 +98,11 @@ const EnvSchema = z.object({
   WORKER_CPU_MEM_ARENA: flag.optional(),
   WORKER_MEM_PATTERN: flag.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** pretty (needs the pino-pretty devDependency) or json; default pretty only when NODE_ENV=development. */
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** With it, /metrics on the health port wants `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** A job's lock lives this long and is renewed at half of it; a SIGKILLed worker's job is free after it. */
   WORKER_LOCK_DURATION_MS: int(1000).default(30_000),
   /** How often this worker looks for jobs whose lock expired (stalled) and puts them back in the queue. */
@@ -130,6 +135,8 @@ export interface WorkerConfig {
   health: { host: string; port: number };
   shutdownTimeoutMs: number;
   logLevel: string;
+  logFormat: 'pretty' | 'json';
+  metricsToken: string | undefined;
   warmup: 'full' | 'light' | 'off';
   /** ONNX Runtime session settings for every engine's sessions. */
   session: {
@@ -187,6 +194,8 @@ export function loadConfig(env: Env): WorkerConfig {
     health: { host: e.HEALTH_HOST, port: e.HEALTH_PORT },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' ? 'pretty' : 'json'),
+    metricsToken: e.METRICS_TOKEN,
     // On CPU a native-size warm-up buys nothing a light one does not (npm run bench:coldstart).
     warmup: e.WORKER_WARMUP ?? (e.EXECUTION_PROVIDERS.every((p) => p === 'cpu') ? 'light' : 'full'),
     session: {

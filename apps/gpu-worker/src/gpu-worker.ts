@@ -17,7 +17,7 @@ import { CancelListener } from './jobs/cancel-listener.js';
 import { GenerationProcessor } from './jobs/generation-processor.js';
 
 export class GpuWorker {
-  private readonly metrics = new WorkerMetrics();
+  private readonly metrics: WorkerMetrics;
   private readonly engines = new Map<string, LoadedEngine>();
   private readonly workers: Worker<unknown, GenerationJobResult>[] = [];
   private readonly commands: Redis;
@@ -35,6 +35,7 @@ export class GpuWorker {
     private readonly config: WorkerConfig,
     private readonly log: Logger,
   ) {
+    this.metrics = new WorkerMetrics(config.workerId);
     this.commands = new Redis(config.redisUrl, { lazyConnect: true });
     this.queueConnection = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
     const subscriber = this.commands.duplicate();
@@ -49,7 +50,8 @@ export class GpuWorker {
     this.health = new HealthServer({
       accepting: () => this.accepting,
       pingRedis: async () => (await this.commands.ping()) === 'PONG',
-      metrics: () => this.metrics.render(config.workerId),
+      metrics: () => this.metrics.render(),
+      metricsToken: config.metricsToken,
     });
   }
 

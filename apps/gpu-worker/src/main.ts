@@ -3,9 +3,10 @@
  * `node --conditions=@easel/source --import ./tools/db/register.mjs apps/gpu-worker/src/main.ts`.
  * SIGTERM/SIGINT: finish the running job within SHUTDOWN_TIMEOUT_MS, take no new ones, exit 0.
  */
-import { pino } from 'pino';
 import { ConfigError, loadConfig } from './config.js';
 import { GpuWorker } from './gpu-worker.js';
+import { createWorkerLogger } from './logger.js';
+import { checkWorkerDependencies } from './startup-checks.js';
 
 let config;
 try {
@@ -16,7 +17,14 @@ try {
   process.exit(1);
 }
 
-const log = pino({ level: config.logLevel, base: { service: 'gpu-worker', workerId: config.workerId } });
+const problems = await checkWorkerDependencies(config);
+if (problems.length > 0) {
+  for (const problem of problems) process.stderr.write(`${problem}\n`);
+  process.stderr.write('GPU worker not started.\n');
+  process.exit(1);
+}
+
+const log = createWorkerLogger(config);
 const worker = new GpuWorker(config, log);
 const shutdownTimeoutMs = config.shutdownTimeoutMs;
 

@@ -67,6 +67,8 @@ export const GenerationJobPayload = z.strictObject({
   /** Object-store key prefix for the outputs, e.g. `generations/<id>/`. */
   outputPrefix: z.string(),
   preview: z.boolean().default(false),
+  /** X-Request-Id of the HTTP request that created the generation: in the worker's logs and the webhook's header. */
+  requestId: z.string().max(128).optional(),
 });
 export type GenerationJobPayload = z.infer<typeof GenerationJobPayload>;
 

@@ -11,6 +11,7 @@ import { AuthController } from './auth.controller.js';
 import { AuthGuard, JwtPassportGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 import { JWT_ISSUER, JwtStrategy } from './jwt.strategy.js';
+import { LoginLockout } from './login-lockout.js';
 
 @Module({
   imports: [
@@ -27,7 +28,7 @@ import { JWT_ISSUER, JwtStrategy } from './jwt.strategy.js';
     RateLimitModule,
   ],
   controllers: [AuthController],
-  providers: [AuthService, UsersRepository, JwtStrategy, JwtPassportGuard, AuthGuard],
+  providers: [AuthService, UsersRepository, JwtStrategy, JwtPassportGuard, AuthGuard, LoginLockout],
   exports: [AuthService, AuthGuard, JwtPassportGuard, UsersRepository, KeysCoreModule, RateLimitModule],
 })
 export class AuthModule {}

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { LoginRequest, LoginResponse, SignupRequest, SignupResponse } from '@easel/contracts';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { EmailTakenError, UnauthorizedError } from '../common/domain-errors.js';
+import { AuditLogService } from '../audit/audit-log.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';
+import { ApiMetrics } from '../observability/api-metrics.js';
 import { DuplicateEmailError, UsersRepository } from '../users/users.repository.js';
+import { LoginLockout } from './login-lockout.js';
 import { burnVerification, hashPassword, verifyPassword } from './password-hasher.js';
 
 /** Free credits on sign-up, as DreamStudio gave. */
@@ -21,6 +24,9 @@ export class AuthService {
     private readonly users: UsersRepository,
     private readonly ledger: LedgerService,
     private readonly jwt: JwtService,
+    private readonly lockout: LoginLockout,
+    private readonly audit: AuditLogService,
+    @Optional() private readonly metrics?: ApiMetrics,
   ) {}
 
   /** Creates the user, their credit account and the sign-up grant in one transaction. */
@@ -47,13 +53,25 @@ export class AuthService {
     }
   }
 
+  /** Refused without checking the password while the account is locked (LoginLockout); every outcome audited. */
   async login({ email, password }: LoginRequest): Promise<LoginResponse> {
+    const locked = await this.lockout.lockedFor(email);
+    if (locked > 0) {
+      this.metrics?.login('locked');
+      await this.audit.loginLocked(email, locked);
+      throw LoginLockout.lockedError(locked);
+    }
     const user = await this.users.findByEmail(email);
-    if (!user) {
-      await burnVerification(password);
+    if (!user) await burnVerification(password);
+    if (!user || !(await verifyPassword(user.passwordHash, password))) {
+      this.metrics?.login('failed');
+      const lockedNow = await this.lockout.failed(email);
+      await this.audit.loginFailed(email, user?.id ?? null);
+      if (lockedNow > 0) throw LoginLockout.lockedError(lockedNow);
       throw new UnauthorizedError(BAD_CREDENTIALS);
     }
-    if (!(await verifyPassword(user.passwordHash, password))) throw new UnauthorizedError(BAD_CREDENTIALS);
+    this.metrics?.login('succeeded');
+    await Promise.all([this.lockout.succeeded(email), this.audit.loginSucceeded(user.id, email)]);
     return { accessToken: await this.issueToken(user.id) };
   }
 

@@ -8,12 +8,22 @@ import { EnvSchema } from './config.schema.js';
 /** The typed configuration the whole API reads; built once at start by `loadConfig`. */
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
-  http: { port: number; host: string; bodyLimitBytes: number; trustProxy: boolean; workers: number };
+  http: {
+    port: number;
+    host: string;
+    bodyLimitBytes: number;
+    imageBodyLimitBytes: number;
+    trustProxy: boolean;
+    workers: number;
+  };
   database: { url: string; autoMigrate: boolean; preparedStatements: boolean };
   redis: { url: string; keyPrefix: string };
   dataDir: string;
   jwt: { secret: string; ttlSeconds: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logFormat: 'pretty' | 'json';
+  metrics: { enabled: boolean; host: string; port: number; token: string | undefined };
+  loginLockout: { threshold: number; baseSeconds: number; maxSeconds: number };
   rateLimit: { windowMs: number; apiKeyMax: number; authIpMax: number };
   apiKeyCacheTtlMs: number;
   demoAccount: boolean;
@@ -88,6 +98,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       port: e.PORT,
       host: e.HOST,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      imageBodyLimitBytes: e.IMAGE_BODY_LIMIT_BYTES,
       trustProxy: e.TRUST_PROXY,
       workers: e.API_WORKERS,
     },
@@ -100,6 +111,18 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     dataDir,
     jwt: { secret: jwtSecret, ttlSeconds: e.JWT_TTL_SECONDS },
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' ? 'pretty' : 'json'),
+    metrics: {
+      enabled: e.METRICS_ENABLED,
+      host: e.METRICS_HOST,
+      port: e.METRICS_PORT,
+      token: e.METRICS_TOKEN,
+    },
+    loginLockout: {
+      threshold: e.LOGIN_LOCKOUT_THRESHOLD,
+      baseSeconds: e.LOGIN_LOCKOUT_BASE_SECONDS,
+      maxSeconds: e.LOGIN_LOCKOUT_MAX_SECONDS,
+    },
     rateLimit: {
       windowMs: e.RATE_LIMIT_WINDOW_MS,
       apiKeyMax: e.RATE_LIMIT_API_KEY_MAX,

@@ -22,7 +22,7 @@ export const EnvSchema = z.object({
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_TTL_SECONDS: positiveInt.max(86_400).default(900),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
+  BODY_LIMIT_BYTES: positiveInt.default(131_072),
   TRUST_PROXY: bool.default(false),
   RATE_LIMIT_WINDOW_MS: positiveInt.default(60_000),
   RATE_LIMIT_API_KEY_MAX: positiveInt.default(600),
@@ -68,5 +68,18 @@ export const EnvSchema = z.object({
   BILLING_PACKS_FILE: z.string().optional(),
   /** The dashboard's public address: Checkout returns the browser to PUBLIC_URL/credits. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
+  /** pretty (a person reads it; needs the pino-pretty devDependency) or json; default pretty in development only. */
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+  /** Prometheus metrics on their own port (never on the public one); METRICS_TOKEN adds a bearer token. */
+  METRICS_ENABLED: bool.default(true),
+  METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Bodies of routes that take images (generations, Stability image routes); BODY_LIMIT_BYTES is everything else. */
+  IMAGE_BODY_LIMIT_BYTES: positiveInt.default(25 * 1_048_576),
+  /** Login lockout per account: after THRESHOLD failures in a row, BASE seconds, doubling per failure up to MAX. */
+  LOGIN_LOCKOUT_THRESHOLD: positiveInt.max(100).default(5),
+  LOGIN_LOCKOUT_BASE_SECONDS: positiveInt.default(30),
+  LOGIN_LOCKOUT_MAX_SECONDS: positiveInt.default(900),
 });
 export type Env = z.infer<typeof EnvSchema>;

@@ -3,6 +3,7 @@ import type { GenerationJobResult } from '@easel/contracts';
 import { PrismaService } from '../database/prisma.service.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { LedgerService } from '../ledger/ledger.service.js';
+import { ApiMetrics } from '../observability/api-metrics.js';
 import { GenerationEvents } from './generation-events.js';
 import type { ArtifactRecord, GenerationRecord } from './generation-view.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
@@ -34,6 +35,7 @@ export class GenerationSettlement {
     private readonly ledger: LedgerService,
     private readonly events: GenerationEvents,
     private readonly webhooks: WebhookDispatcher,
+    private readonly metrics: ApiMetrics,
   ) {}
 
   /** True when this call settled it; false when it was already settled. */
@@ -44,6 +46,10 @@ export class GenerationSettlement {
         : await this.settleUnsuccessful(id, outcome);
     if (!settled) return false;
     this.log.log({ generationId: id, status: outcome.status }, 'generation settled');
+    const seconds = settled.finishedAt
+      ? (settled.finishedAt.getTime() - settled.createdAt.getTime()) / 1000
+      : undefined;
+    this.metrics.settled(settled.engine, outcome.status, seconds);
     // The settled record rides along, so requests waiting on this replica answer without reading it back.
     const artifacts = outcome.status === 'succeeded' ? artifactRecords(outcome.result) : [];
     this.events.publish(id, { type: 'finished', status: outcome.status, record: { ...settled, artifacts } });

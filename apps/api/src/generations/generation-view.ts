@@ -53,6 +53,7 @@ const HIDDEN_PARAMS = new Set([
   'initImageKey',
   'maskImageKey',
   'preview',
+  'requestId',
 ]);
 
 export interface ViewOptions {

@@ -9,6 +9,7 @@ import {
 import type { Redis } from 'ioredis';
 import type { Principal } from '../auth/principal.js';
 import { InvalidRequestError, NotFoundError, ServiceUnavailableError } from '../common/domain-errors.js';
+import { requestContext } from '../common/logging.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { EngineNotFoundError, EnginesService } from '../engines/engines.service.js';
 import { ObjectStoreHolder } from '../files/object-store.provider.js';
@@ -108,8 +109,11 @@ export class GenerationsService {
       { initImage, mask },
       inputs.stepScheduleEnd,
     );
+    const requestId = requestContext.getStore()?.requestId;
     const payload: GenerationJobPayload = {
       ...resolved,
+      // Carried to the worker's log lines and the webhook's X-Request-Id.
+      ...(requestId && { requestId }),
       ...(initImage && { initImageKey: await this.storeInput(resolved.outputPrefix, 'init', initImage) }),
       ...(mask && { maskImageKey: await this.storeInput(resolved.outputPrefix, 'mask', mask) }),
     };

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { ApiMetrics } from '../observability/api-metrics.js';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -34,6 +35,7 @@ export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repository: GenerationRepository,
+    private readonly metrics: ApiMetrics,
   ) {}
 
   onModuleInit(): void {
@@ -51,12 +53,14 @@ export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
       concurrency: 16,
     });
     this.worker.on('error', (err) => this.log.warn({ err }, 'webhook worker error'));
-    this.worker.on('failed', (job, err) =>
+    this.worker.on('failed', (job, err) => {
+      const final = !job || err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+      if (final) this.metrics.webhookGaveUp.inc();
       this.log.warn(
-        { generationId: job?.data.generationId, attempt: job?.attemptsMade, err: err.message },
+        { generationId: job?.data.generationId, attempt: job?.attemptsMade, final, err: err.message },
         'webhook delivery failed',
-      ),
-    );
+      );
+    });
   }
 
   async schedule(generationId: string): Promise<void> {
@@ -81,22 +85,35 @@ export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
     const { secret, timeoutMs, allowPrivateTargets } = this.config.webhooks;
     // Checked again at delivery: the policy may have been tightened since the request was accepted.
     const problem = webhookUrlProblem(record.webhookUrl, allowPrivateTargets);
-    if (problem) throw new UnrecoverableError(`webhookUrl ${problem}`);
+    if (problem) {
+      this.metrics.webhook('refused');
+      throw new UnrecoverableError(`webhookUrl ${problem}`);
+    }
+    const requestId = (record.params as { requestId?: unknown } | null)?.requestId;
     const headers = {
       'content-type': 'application/json',
       'user-agent': 'Easel-Webhooks/1',
       [SIGNATURE_HEADER]: webhookSignature(secret, body, Math.floor(Date.now() / 1000)),
       'Easel-Delivery-Attempt': String(job.attemptsMade + 1),
+      // The id of the request that created the generation, as its answer's X-Request-Id gave it.
+      ...(typeof requestId === 'string' && { 'X-Request-Id': requestId }),
     };
+    const started = performance.now();
     let status: number;
     try {
       status = await postJson(record.webhookUrl, headers, body, timeoutMs, allowPrivateTargets);
     } catch (error) {
       // A refused target will not become acceptable on retry.
-      if (error instanceof WebhookTargetRefused) throw new UnrecoverableError(error.message);
+      if (error instanceof WebhookTargetRefused) {
+        this.metrics.webhook('refused');
+        throw new UnrecoverableError(error.message);
+      }
+      this.metrics.webhook('failed', (performance.now() - started) / 1000);
       throw error;
     }
-    if (status < 200 || status >= 300) throw new Error(`receiver answered ${status}`);
+    const ok = status >= 200 && status < 300;
+    this.metrics.webhook(ok ? 'delivered' : 'rejected', (performance.now() - started) / 1000);
+    if (!ok) throw new Error(`receiver answered ${status}`);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApiKeySummary, CreatedApiKey } from '@easel/contracts';
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
+import { AuditLogService } from '../audit/audit-log.service.js';
 import { NotFoundError, UnauthorizedError } from '../common/domain-errors.js';
 import { ApiKeyCache, type CachedApiKey } from './api-key-cache.js';
 import { generateApiKey, hashApiKey, isWellFormedApiKey } from './api-key-secret.js';
@@ -19,6 +20,7 @@ export class ApiKeysService {
     private readonly keys: ApiKeysRepository,
     private readonly cache: ApiKeyCache,
     private readonly logger: PinoLogger,
+    private readonly audit: AuditLogService,
   ) {
     logger.setContext(ApiKeysService.name);
   }
@@ -32,6 +34,7 @@ export class ApiKeysService {
       prefix: secret.prefix,
       keyHash: secret.hash,
     });
+    await this.audit.apiKeyCreated(userId, row.id, row.name);
     return {
       id: row.id,
       name: row.name,
@@ -48,6 +51,7 @@ export class ApiKeysService {
   async revoke(userId: string, id: string): Promise<void> {
     if (!(await this.keys.revoke(id, userId))) throw new NotFoundError('API key not found');
     await this.cache.revoked(id);
+    await this.audit.apiKeyRevoked(userId, id);
   }
 
   /** The hot path of every API-key request: cache hit → no database round trip. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 
 import { PrismaService } from '../database/prisma.service.js';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -11,6 +11,7 @@ import {
   LedgerArgumentError,
   LedgerReferenceConflictError,
 } from './ledger.errors.js';
+import { ApiMetrics } from '../observability/api-metrics.js';
 import { LedgerRepository, type Movement, type SqlRunner } from './ledger.repository.js';
 import type {
   AuditReport,
@@ -31,6 +32,8 @@ export class LedgerService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly repository: LedgerRepository,
+    /** Counts credits moved, by kind (easel_credits_total); absent in scripts and benchmarks. */
+    @Optional() private readonly metrics?: ApiMetrics,
   ) {}
 
   /** Creates the user's balance row (0 credits) inside the caller's transaction; no-op when it exists. */
@@ -69,7 +72,10 @@ export class LedgerService {
   ): Promise<Row> {
     const movement = this.movement(userId, -amount, 'debit', reference);
     const row = await this.repository.applyMovementWith<Row>(movement, companion);
-    if (row) return row;
+    if (row) {
+      this.metrics?.credited('debit', amount);
+      return row;
+    }
     await this.explainNoEntry(this.prisma, movement, amount);
     // The reference was already recorded by an identical debit: the companion did not run this time.
     throw new LedgerReferenceConflictError(reference);
@@ -161,7 +167,8 @@ export class LedgerService {
 
     if (opts.tx) {
       const result = await this.repository.applyMovement(opts.tx, movement);
-      if (result.entry) return result.entry;
+      // Counted when written: a caller's transaction that rolls back later still counted (rare; the ledger is the truth).
+      if (result.entry) return this.counted(result.entry, kind);
       // The caller's transaction must stay usable: undo in place rather than fail it.
       if (result.moved) await this.repository.revertBalance(opts.tx, userId, amount);
       return this.explainNoEntry(opts.tx, movement, required);
@@ -169,8 +176,13 @@ export class LedgerService {
 
     // Without a caller transaction one statement is the whole transaction: no BEGIN/COMMIT round trips.
     const result = await this.repository.applyMovementAlone(movement);
-    if (result.entry) return result.entry;
+    if (result.entry) return this.counted(result.entry, kind);
     return this.explainNoEntry(this.prisma, movement, required);
+  }
+
+  private counted(entry: LedgerEntryView, kind: Movement['kind']): LedgerEntryView {
+    this.metrics?.credited(kind, entry.amount);
+    return entry;
   }
 
   private movement(userId: string, amount: number, kind: Movement['kind'], reference: string): Movement {

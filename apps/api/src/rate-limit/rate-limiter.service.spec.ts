@@ -42,6 +42,56 @@ describe('RateLimiterService (real Redis)', () => {
     expect(await limiter.hit('api-key', 'a')).toEqual({ limit: 2, remaining: 1 });
   });
 
+  it('never admits more than the limit across replicas, however concurrent', async () => {
+    const many = loadConfig({
+      DATA_DIR: '/tmp',
+      JWT_SECRET: 'x'.repeat(32),
+      REDIS_KEY_PREFIX: config.redis.keyPrefix,
+      RATE_LIMIT_API_KEY_MAX: '500',
+      RATE_LIMIT_WINDOW_MS: '60000',
+    });
+    const replicas = [new RateLimiterService(redis, many), new RateLimiterService(redis, many)];
+    const outcomes = await Promise.all(
+      Array.from({ length: 1_200 }, (_, i) =>
+        replicas[i % 2].hit('api-key', 'concurrent').then(
+          () => 'ok',
+          (e: unknown) => (e instanceof RateLimitedError ? 'limited' : 'error'),
+        ),
+      ),
+    );
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(500);
+    expect(outcomes.filter((o) => o === 'limited')).toHaveLength(700);
+  });
+
+  it('takes a busy subject’s hits from Redis in leases, not one round trip per request', async () => {
+    const busy = loadConfig({
+      DATA_DIR: '/tmp',
+      JWT_SECRET: 'x'.repeat(32),
+      REDIS_KEY_PREFIX: config.redis.keyPrefix,
+      RATE_LIMIT_API_KEY_MAX: '1000000',
+      RATE_LIMIT_WINDOW_MS: '60000',
+    });
+    const counted = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const limiter = new RateLimiterService(counted, busy);
+    const reserve = (counted as unknown as Record<string, (...a: unknown[]) => unknown>).easelFixedWindow;
+    let calls = 0;
+    (counted as unknown as Record<string, unknown>).easelFixedWindow = (...args: unknown[]) => {
+      calls++;
+      return reserve.apply(counted, args);
+    };
+    try {
+      // 64 requests in flight at a time, like the benchmark's connections.
+      for (let round = 0; round < 20; round++)
+        await Promise.all(Array.from({ length: 64 }, () => limiter.hit('api-key', 'busy')));
+      expect(calls).toBeLessThan((64 * 20) / 10);
+      const remaining = (await limiter.hit('api-key', 'busy')).remaining;
+      expect(remaining).toBeLessThanOrEqual(1_000_000 - 64 * 20 - 1);
+      expect(remaining).toBeGreaterThan(1_000_000 - 64 * 20 - 200);
+    } finally {
+      counted.disconnect();
+    }
+  });
+
   it('fails open when Redis is unreachable', async () => {
     const limiter = new RateLimiterService(deadRedis, config);
     expect(await limiter.hit('api-key', 'a')).toEqual({ limit: 2, remaining: 2 });

@@ -1,12 +1,15 @@
 /** The worker's only HTTP surface: liveness, readiness (engines loaded, Redis answers) and Prometheus metrics. */
-import { createServer, type Server } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface HealthSource {
   /** Engines loaded and the worker taking jobs (false while starting and shutting down). */
   accepting(): boolean;
   pingRedis(): Promise<boolean>;
-  metrics(): string;
+  metrics(): Promise<string>;
+  /** When set, /metrics wants `Authorization: Bearer <token>` (the probes stay open: the kubelet sends none). */
+  metricsToken?: string;
 }
 
 const json = (status: string, details: Record<string, unknown> = {}): string =>
@@ -35,7 +38,13 @@ export class HealthServer {
           });
           return;
         case '/metrics':
-          return send(200, 'text/plain; version=0.0.4; charset=utf-8', this.source.metrics());
+          if (!authorized(req, this.source.metricsToken))
+            return send(401, 'application/json', json('unauthorized'));
+          void this.source.metrics().then(
+            (text) => send(200, 'text/plain; version=0.0.4; charset=utf-8', text),
+            () => send(500, 'application/json', json('error')),
+          );
+          return;
         default:
           return send(404, 'application/json', json('not_found'));
       }
@@ -59,4 +68,11 @@ export class HealthServer {
     const redis = await this.source.pingRedis().catch(() => false);
     return { engines: this.source.accepting(), redis };
   }
+}
+
+function authorized(req: IncomingMessage, token: string | undefined): boolean {
+  if (token === undefined) return true;
+  const given = Buffer.from(req.headers.authorization ?? '');
+  const expected = Buffer.from(`Bearer ${token}`);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }

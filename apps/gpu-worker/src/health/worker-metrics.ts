@@ -1,25 +1,111 @@
-/** The worker's counters, rendered in the Prometheus text exposition format (no client library needed). */
+/**
+ * The worker's Prometheus metrics (prom-client, a registry per worker). Names are the contract of
+ * deploy/prometheus/alerts.yaml and deploy/grafana/easel.json: change them together.
+ */
 import type { JobErrorCode } from '@easel/contracts';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-const PIPELINE_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300] as const;
+const PIPELINE_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300];
+const WAIT_BUCKETS = [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900];
+const UPLOAD_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-interface Histogram {
-  buckets: number[];
-  sum: number;
-  count: number;
+/** What one finished job measured, for WorkerMetrics.completedJob. */
+export interface JobTimings {
+  images: number;
+  /** Denoising steps the pipeline ran (steps × samples, or per frame for interpolation). */
+  steps: number;
+  pipelineSeconds: number;
+  uploadSeconds: number;
 }
 
 export class WorkerMetrics {
-  private readonly completed = new Map<string, number>();
-  private readonly failed = new Map<string, number>();
-  private readonly images = new Map<string, number>();
-  private readonly batches = new Map<string, number>();
-  private readonly batchedJobs = new Map<string, number>();
-  private readonly pipeline = new Map<string, Histogram>();
+  readonly registry = new Registry();
   private busy = 0;
 
-  jobStarted(): void {
+  private readonly completed = new Counter({
+    name: 'easel_worker_jobs_completed_total',
+    help: 'Generation jobs that succeeded.',
+    labelNames: ['engine'] as const,
+    registers: [this.registry],
+  });
+  private readonly failed = new Counter({
+    name: 'easel_worker_jobs_failed_total',
+    help: 'Generation job attempts that failed, by error code.',
+    labelNames: ['engine', 'code'] as const,
+    registers: [this.registry],
+  });
+  private readonly images = new Counter({
+    name: 'easel_worker_images_total',
+    help: 'Images generated (rate() is images/s).',
+    labelNames: ['engine'] as const,
+    registers: [this.registry],
+  });
+  private readonly steps = new Counter({
+    name: 'easel_worker_denoise_steps_total',
+    help: 'Denoising steps run (rate() is steps/s).',
+    labelNames: ['engine'] as const,
+    registers: [this.registry],
+  });
+  private readonly stepsPerSecond = new Gauge({
+    name: 'easel_worker_steps_per_second',
+    help: 'Denoising steps per second of the last finished job (its pipeline time).',
+    labelNames: ['engine'] as const,
+    registers: [this.registry],
+  });
+  private readonly imagesPerSecond = new Gauge({
+    name: 'easel_worker_images_per_second',
+    help: 'Images per second of the last finished job (pipeline and upload).',
+    labelNames: ['engine'] as const,
+    registers: [this.registry],
+  });
+  private readonly batches = new Counter({
+    name: 'easel_worker_unet_batches_total',
+    help: 'Cross-job UNet batches run (WORKER_BATCH > 1).',
+    labelNames: ['engine'] as const,
+    registers: [this.registry],
+  });
+  private readonly batchedJobs = new Counter({
+    name: 'easel_worker_unet_batch_jobs_total',
+    help: 'Jobs run in cross-job UNet batches.',
+    labelNames: ['engine'] as const,
+    registers: [this.registry],
+  });
+  private readonly queueWait = new Histogram({
+    name: 'easel_worker_queue_wait_seconds',
+    help: 'From enqueue to this worker taking the job (retries: from the enqueue of the first attempt).',
+    labelNames: ['engine'] as const,
+    buckets: WAIT_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly pipeline = new Histogram({
+    name: 'easel_worker_pipeline_seconds',
+    help: 'Time in the diffusion pipeline per job.',
+    labelNames: ['engine'] as const,
+    buckets: PIPELINE_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly upload = new Histogram({
+    name: 'easel_worker_upload_seconds',
+    help: 'Time uploading a job’s images to object storage.',
+    labelNames: ['engine'] as const,
+    buckets: UPLOAD_BUCKETS,
+    registers: [this.registry],
+  });
+
+  constructor(workerId: string) {
+    const busy: Gauge<'worker'> = new Gauge({
+      name: 'easel_worker_busy',
+      help: 'Jobs this worker is running now.',
+      labelNames: ['worker'] as const,
+      registers: [this.registry],
+      collect: () => busy.set({ worker: workerId }, this.busy),
+    });
+    collectDefaultMetrics({ register: this.registry, prefix: 'easel_worker_' });
+  }
+
+  jobStarted(engine: string, queuedAt: number | undefined): void {
     this.busy++;
+    if (queuedAt !== undefined) this.queueWait.observe({ engine }, Math.max(0, Date.now() - queuedAt) / 1000);
   }
 
   jobFinished(): void {
@@ -30,79 +116,28 @@ export class WorkerMetrics {
     return this.busy;
   }
 
-  completedJob(engine: string, images: number): void {
-    increment(this.completed, label({ engine }));
-    increment(this.images, label({ engine }), images);
+  completedJob(engine: string, t: JobTimings): void {
+    this.completed.inc({ engine });
+    this.images.inc({ engine }, t.images);
+    this.steps.inc({ engine }, t.steps);
+    this.pipeline.observe({ engine }, t.pipelineSeconds);
+    this.upload.observe({ engine }, t.uploadSeconds);
+    if (t.pipelineSeconds > 0) this.stepsPerSecond.set({ engine }, t.steps / t.pipelineSeconds);
+    const total = t.pipelineSeconds + t.uploadSeconds;
+    if (total > 0) this.imagesPerSecond.set({ engine }, t.images / total);
   }
 
   failedJob(engine: string, code: JobErrorCode): void {
-    increment(this.failed, label({ engine, code }));
+    this.failed.inc({ engine, code });
   }
 
   /** A cross-job UNet batch of `size` jobs started (WORKER_BATCH > 1). */
   unetBatch(engine: string, size: number): void {
-    increment(this.batches, label({ engine }));
-    increment(this.batchedJobs, label({ engine }), size);
+    this.batches.inc({ engine });
+    this.batchedJobs.inc({ engine }, size);
   }
 
-  pipelineSeconds(engine: string, seconds: number): void {
-    const key = label({ engine });
-    let h = this.pipeline.get(key);
-    if (!h) {
-      h = { buckets: PIPELINE_BUCKETS.map(() => 0), sum: 0, count: 0 };
-      this.pipeline.set(key, h);
-    }
-    for (const [i, bound] of PIPELINE_BUCKETS.entries()) if (seconds <= bound) h.buckets[i]++;
-    h.sum += seconds;
-    h.count++;
+  render(): Promise<string> {
+    return this.registry.metrics();
   }
-
-  render(workerId: string): string {
-    const lines: string[] = [];
-    const counter = (name: string, help: string, values: Map<string, number>): void => {
-      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
-      for (const [labels, v] of values) lines.push(`${name}{${labels}} ${v}`);
-    };
-    counter('easel_worker_jobs_completed_total', 'Generation jobs that succeeded.', this.completed);
-    counter(
-      'easel_worker_jobs_failed_total',
-      'Generation job attempts that failed, by error code.',
-      this.failed,
-    );
-    counter('easel_worker_images_total', 'Images generated.', this.images);
-    counter(
-      'easel_worker_unet_batches_total',
-      'Cross-job UNet batches run (WORKER_BATCH > 1).',
-      this.batches,
-    );
-    counter('easel_worker_unet_batch_jobs_total', 'Jobs run in cross-job UNet batches.', this.batchedJobs);
-    lines.push(
-      '# HELP easel_worker_pipeline_seconds Time in the diffusion pipeline per job.',
-      '# TYPE easel_worker_pipeline_seconds histogram',
-    );
-    for (const [labels, h] of this.pipeline) {
-      for (const [i, bound] of PIPELINE_BUCKETS.entries())
-        lines.push(`easel_worker_pipeline_seconds_bucket{${labels},le="${bound}"} ${h.buckets[i]}`);
-      lines.push(`easel_worker_pipeline_seconds_bucket{${labels},le="+Inf"} ${h.count}`);
-      lines.push(`easel_worker_pipeline_seconds_sum{${labels}} ${h.sum}`);
-      lines.push(`easel_worker_pipeline_seconds_count{${labels}} ${h.count}`);
-    }
-    lines.push(
-      '# HELP easel_worker_busy Jobs this worker is running now.',
-      '# TYPE easel_worker_busy gauge',
-      `easel_worker_busy{${label({ worker: workerId })}} ${this.busy}`,
-    );
-    return `${lines.join('\n')}\n`;
-  }
-}
-
-function increment(map: Map<string, number>, key: string, by = 1): void {
-  map.set(key, (map.get(key) ?? 0) + by);
-}
-
-function label(values: Record<string, string>): string {
-  const escape = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-  return Object.entries(values)
-    .map(([k, v]) => `${k}="${escape(v)}"`)
-    .join(',');
 }

@@ -45,12 +45,13 @@ export class GenerationProcessor {
   }
 
   private async process(engineId: string, job: GenerationJob): Promise<GenerationJobResult> {
-    const { metrics, log } = this.deps;
-    metrics.jobStarted();
+    const { metrics } = this.deps;
+    // Every line about this job carries the request id of the HTTP request that created it.
+    const requestId = (job.data as { requestId?: unknown } | null)?.requestId;
+    const log = typeof requestId === 'string' ? this.deps.log.child({ reqId: requestId }) : this.deps.log;
+    metrics.jobStarted(engineId, job.timestamp);
     try {
-      const result = await this.run(engineId, job);
-      metrics.completedJob(engineId, result.artifacts.length);
-      return result;
+      return await this.run(engineId, job, log);
     } catch (error) {
       const { code, error: thrown } = classifyError(error);
       metrics.failedJob(engineId, code);
@@ -61,8 +62,8 @@ export class GenerationProcessor {
     }
   }
 
-  private async run(engineId: string, job: GenerationJob): Promise<GenerationJobResult> {
-    const { engines, cancels, metrics, log } = this.deps;
+  private async run(engineId: string, job: GenerationJob, log: Logger): Promise<GenerationJobResult> {
+    const { engines, cancels, metrics } = this.deps;
     const parsed = GenerationJobPayload.safeParse(job.data);
     if (!parsed.success) throw new InvalidPayloadError(z.prettifyError(parsed.error));
     const payload = parsed.data;
@@ -124,10 +125,22 @@ export class GenerationProcessor {
       }
       const pipelineMs = performance.now() - t0;
       if (await canceledBefore) throw new JobCanceled('generation was canceled before it started');
-      metrics.pipelineSeconds(payload.engine, pipelineMs / 1000);
+      const uploadStart = performance.now();
       const uploaded = await this.upload(payload, result);
+      const uploadMs = performance.now() - uploadStart;
+      metrics.completedJob(engineId, {
+        images: result.images.length,
+        steps: progress.steps,
+        pipelineSeconds: pipelineMs / 1000,
+        uploadSeconds: uploadMs / 1000,
+      });
       log.info(
-        { jobId: id, pipelineMs: Math.round(pipelineMs), images: result.images.length },
+        {
+          jobId: id,
+          pipelineMs: Math.round(pipelineMs),
+          uploadMs: Math.round(uploadMs),
+          images: result.images.length,
+        },
         'generation succeeded',
       );
       return {

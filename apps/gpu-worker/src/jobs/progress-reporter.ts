@@ -10,6 +10,8 @@ export const PROGRESS_INTERVAL_MS = 200;
  */
 export class ProgressReporter {
   private lastSent = -Infinity;
+  /** Pipeline steps seen (every event, sent or not): the job's steps/s. */
+  steps = 0;
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -19,6 +21,7 @@ export class ProgressReporter {
   ) {}
 
   readonly onProgress = (event: ProgressEvent): void => {
+    this.steps++;
     const now = performance.now();
     const last = event.step >= event.totalSteps;
     if (!last && !event.preview && now - this.lastSent < PROGRESS_INTERVAL_MS) return;
