@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditLogService } from '../../apps/api/src/audit/audit-log.service.js';
 import { BillingRepository } from '../../apps/api/src/billing/billing.repository.js';
 import { CreditAdjustmentsService } from '../../apps/api/src/billing/credit-adjustments.service.js';
 import type { PrismaService } from '../../apps/api/src/database/prisma.service.js';
@@ -54,6 +55,7 @@ beforeAll(async () => {
   service = new CreditAdjustmentsService(
     new BillingRepository(prisma),
     new LedgerService(prisma, new LedgerRepository(prisma)),
+    new AuditLogService(prisma),
   );
 });
 afterAll(async () => {
@@ -92,6 +94,14 @@ describe('npm run credits:grant', () => {
       kind: 'adjustment',
       reference: `adjustment:${row.id}`,
     });
+    const audit = await prisma.auditEvent.findMany({ where: { userId: u.id, action: 'credits.granted' } });
+    expect(audit).toMatchObject([
+      {
+        actor: 'support:alice',
+        subject: `adjustment:${row.id}`,
+        details: { credits: 500, reason: 'goodwill' },
+      },
+    ]);
   });
 
   it('takes credits back with a negative number, never below zero, saying how much it could take', async () => {

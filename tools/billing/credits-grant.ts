@@ -3,6 +3,7 @@
 // its own reference (adjustment:<id>), recorded with the reason and who ran it. DATABASE_URL as for the API.
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
+import { AuditLogService } from '../../apps/api/src/audit/audit-log.service.js';
 import { BillingRepository } from '../../apps/api/src/billing/billing.repository.js';
 import { CreditAdjustmentsService } from '../../apps/api/src/billing/credit-adjustments.service.js';
 import { PrismaService } from '../../apps/api/src/database/prisma.service.js';
@@ -38,7 +39,8 @@ try {
     poolSize: 1,
   });
   const ledger = new LedgerService(prisma, new LedgerRepository(prisma));
-  const adjustments = new CreditAdjustmentsService(new BillingRepository(prisma), ledger);
+  const audit = new AuditLogService(prisma);
+  const adjustments = new CreditAdjustmentsService(new BillingRepository(prisma), ledger, audit);
   const result = await adjustments.adjust({
     email: values.email,
     credits: Number(values.credits),

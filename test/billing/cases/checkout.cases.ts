@@ -60,6 +60,17 @@ export function checkoutCases(harness: () => BillingHarness): void {
       token: user.token,
     });
     expect(ledger.body.data[0].reference).toBe(`stripe:checkout:${session.id}`);
+    // The audit trail has the purchase, under the same reference as the ledger.
+    const audit = await h.prisma.auditEvent.findMany({
+      where: { userId: user.id, action: 'credits.purchased' },
+    });
+    expect(audit).toMatchObject([
+      {
+        actor: 'system:billing',
+        subject: `stripe:checkout:${session.id}`,
+        details: { credits: 1000, amountMinor: 1000, currency: 'usd' },
+      },
+    ]);
   });
 
   it('sends Stripe what the purchase is: pinned API version, one customer per user, metadata, return URLs, idempotency keys', async () => {

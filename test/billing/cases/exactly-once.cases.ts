@@ -5,6 +5,7 @@ import { expect, it } from 'vitest';
 import type { SignedUp } from '../../support/app.js';
 import type { TestEvent } from '../../support/stripe-server/index.js';
 import { eventually, SIGNUP_CREDITS, type BillingHarness } from '../billing-harness.js';
+import { sample, scrape } from '../../support/prometheus.js';
 
 const DUPLICATES = 10;
 
@@ -55,6 +56,9 @@ export function exactlyOnceCases(harness: () => BillingHarness): void {
     const user = await h.user();
     const session = await h.checkout(user);
     const event = held(h, () => h.stripe.pay(session.id));
+    const purchasesCounted = async (): Promise<number> =>
+      sample(await scrape(h.api.metricsUrl!), 'easel_purchases_total', { currency: 'usd' }) ?? 0;
+    const countedBefore = await purchasesCounted();
     const results = await h.stripe.deliver(event, { copies: DUPLICATES });
     expect(results.map((r) => r.status)).toEqual(Array(DUPLICATES).fill(200));
     const outcomes = results.map((r) => (r.body as { outcome: string }).outcome).sort();
@@ -62,6 +66,10 @@ export function exactlyOnceCases(harness: () => BillingHarness): void {
     expect(await h.balance(user)).toBe(SIGNUP_CREDITS + 1000);
     expect(await h.eventRows(event.id)).toEqual([{ id: event.id, outcome: 'processed' }]);
     expect(await purchaseEntries(h, user, session.id)).toHaveLength(1);
+    expect(await h.prisma.auditEvent.count({ where: { userId: user.id, action: 'credits.purchased' } })).toBe(
+      1,
+    );
+    expect((await purchasesCounted()) - countedBefore).toBe(1);
   });
 
   it('completion and async success, each delivered many times at once, credit once', async () => {

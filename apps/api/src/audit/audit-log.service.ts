@@ -90,7 +90,7 @@ export class AuditLogService {
 
   /**
    * Hook for the billing code: one call per credited purchase, inside the transaction that credits it.
-   * `reference` is the ledger reference (stripe:<event id>), so the trail and the ledger meet.
+   * `reference` is the grant's ledger reference (stripe:checkout:<session id>), so the trail and the ledger meet.
    */
   purchase(
     p: { userId: string; credits: number; amountMinor: number; currency: string; reference: string },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { normalizeEmail } from '@easel/contracts';
 import { Injectable } from '@nestjs/common';
 import { InvalidRequestError, NotFoundError } from '../common/domain-errors.js';
+import { AuditLogService } from '../audit/audit-log.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { BillingRepository } from './billing.repository.js';
 
@@ -34,6 +35,7 @@ export class CreditAdjustmentsService {
   constructor(
     private readonly repository: BillingRepository,
     private readonly ledger: LedgerService,
+    private readonly audit: AuditLogService,
   ) {}
 
   async adjust(request: AdjustmentRequest): Promise<AdjustmentResult> {
@@ -72,6 +74,16 @@ export class CreditAdjustmentsService {
         actor: request.actor,
         ledgerEntryId: entry?.id ?? null,
       });
+      await this.audit.supportGrant(
+        {
+          userId: user.id,
+          credits: applied,
+          operator: request.actor,
+          reason,
+          reference: entry?.reference ?? reference,
+        },
+        tx,
+      );
       const balanceAfter = entry?.balanceAfter ?? (await this.repository.credits(tx, user.id));
       return {
         id,

@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { AuditLogService } from '../audit/audit-log.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';
+import { ApiMetrics } from '../observability/api-metrics.js';
 import { BillingRepository } from './billing.repository.js';
 import {
   grantDue,
@@ -40,13 +42,16 @@ export class PurchaseSettlementService {
   constructor(
     private readonly repository: BillingRepository,
     private readonly ledger: LedgerService,
+    private readonly audit: AuditLogService,
+    @Optional() private readonly metrics?: ApiMetrics,
   ) {}
 
-  apply(
+  async apply(
     event: { id: string; type: string; created: number },
     target: SettlementTarget | null,
   ): Promise<SettlementOutcome> {
-    return this.repository.transaction(async (tx) => {
+    let completed: { amountMinor: number; currency: string } | null = null;
+    const outcome = await this.repository.transaction(async (tx): Promise<SettlementOutcome> => {
       if (target?.seed) await this.repository.insertPurchase(target.seed, tx);
       const row = target ? await this.repository.lockPurchase(tx, target.sessionId) : null;
       if (!(await this.repository.recordEvent(tx, event, row ? 'processed' : 'ignored', row?.id ?? null))) {
@@ -64,16 +69,13 @@ export class PurchaseSettlementService {
       // Ledger writes last: the balance row stays locked only from them to the commit.
       const entries: string[] = [];
       if (grant > 0) {
-        const entry = await this.ledger.grant(
-          row.userId,
-          grant,
-          grantReference(row.stripeCheckoutSessionId),
-          {
-            kind: 'purchase',
-            tx,
-          },
-        );
+        const reference = grantReference(row.stripeCheckoutSessionId);
+        const entry = await this.ledger.grant(row.userId, grant, reference, { kind: 'purchase', tx });
         entries.push(entry.id);
+        // The audit trail records the purchase in the same transaction: both or neither.
+        const paid = { amountMinor: state.amount, currency: state.currency };
+        await this.audit.purchase({ userId: row.userId, credits: grant, ...paid, reference }, tx);
+        completed = paid;
       }
       let taken = 0;
       if (owed > 0) {
@@ -108,5 +110,8 @@ export class PurchaseSettlementService {
         shortfall: owed - taken,
       };
     });
+    // Counted once committed, so a rolled-back delivery and Stripe's retry of it count once.
+    if (completed) this.metrics?.purchaseCompleted(completed);
+    return outcome;
   }
 }
