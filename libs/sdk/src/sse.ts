@@ -32,10 +32,12 @@ export class SseParser {
 
   /** The stream ended: an event without its closing blank line is dropped, as the format says. */
   end(): ServerSentEvent[] {
+    // A '\r' held back as a possible half of '\r\n' is a line end after all.
+    const out = this.buffer.endsWith('\r') ? this.push('\n') : [];
     this.buffer = '';
     this.data = [];
     this.event = '';
-    return [];
+    return out;
   }
 
   private line(line: string): ServerSentEvent | undefined {
