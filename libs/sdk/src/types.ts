@@ -1,5 +1,5 @@
 // The API's request and response shapes, as plain types (the SDK has no runtime dependencies). They follow
-// libs/contracts; src/openapi-drift.check.ts proves at type level that they match apps/api/openapi.json.
+// libs/contracts; test/sdk/sdk-types-match-openapi.ts proves at type level that they match apps/api/openapi.json.
 
 export type GenerationMode = 'text-to-image' | 'image-to-image' | 'inpaint' | 'outpaint' | 'interpolate';
 export type Sampler =
