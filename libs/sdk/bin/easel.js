@@ -4,9 +4,9 @@
 import process from 'node:process';
 
 try {
-  await import('../dist/cli/main.js');
+  await import('../dist/cli/bin.js');
 } catch (err) {
-  if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli/main.js')) {
+  if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli/bin.js')) {
     process.stderr.write('easel: @easel/sdk is not built yet; run `npm run build` first\n');
     process.exitCode = 1;
   } else {
