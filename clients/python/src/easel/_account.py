@@ -1,0 +1,62 @@
+"""Account resources: auth, keys, billing."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+from urllib.parse import quote
+
+from ._http import Transport
+from ._pages import Pager
+from ._types import ApiKey, CheckoutSession, CreatedApiKey, CreditPack, Me
+
+
+class Auth:
+    def __init__(self, transport: Transport) -> None:
+        self._t = transport
+
+    def signup(self, *, email: str, password: str) -> dict:
+        """Creates an account (with the sign-up grant): ``{user, accessToken}``."""
+        return self._t.json("POST", "/api/auth/signup", body={"email": email, "password": password})
+
+    def login(self, *, email: str, password: str) -> dict:
+        """A short-lived access token (``{accessToken}``), for ``keys`` (which refuse API keys)."""
+        return self._t.json(
+            "POST", "/api/auth/login", body={"email": email, "password": password}, idempotent=True
+        )
+
+    def me(self) -> Me:
+        return self._t.json("GET", "/api/me")
+
+
+class Keys:
+    """API keys; the API takes a login access token for these, not an API key."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._t = transport
+
+    def create(self, name: str) -> CreatedApiKey:
+        """The secret (``key``) is in this answer only."""
+        return self._t.json("POST", "/api/keys", body={"name": name})
+
+    def list(self) -> List[ApiKey]:
+        return self._t.json("GET", "/api/keys")["data"]
+
+    def revoke(self, key_id: str) -> None:
+        self._t.json("DELETE", f"/api/keys/{quote(key_id, safe='')}")
+
+
+class Billing:
+    """Credit packs bought through Stripe Checkout; credits arrive when Stripe confirms the payment."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._t = transport
+
+    def packs(self) -> List[CreditPack]:
+        return self._t.json("GET", "/api/billing/packs")["data"]
+
+    def checkout(self, pack_id: str) -> CheckoutSession:
+        """A Checkout session for one pack; send the user to ``url``."""
+        return self._t.json("POST", "/api/billing/checkout", body={"packId": pack_id})
+
+    def purchases(self, *, limit: Optional[int] = None, cursor: Optional[str] = None) -> Pager[dict]:
+        return Pager(lambda q: self._t.json("GET", "/api/billing/purchases", query=q), limit, cursor)

@@ -1,0 +1,62 @@
+/**
+ * The Python client (clients/python) against the same running stack as the TypeScript SDK: this starts the API
+ * and a worker process, makes accounts, and runs pytest (Debian's python3 + python3-pytest) as a subprocess.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executableExists, systemDepsReady } from '../support/system-deps.js';
+import { REPO_ROOT, startClientStack, type ClientStack } from './client-stack.js';
+
+const PYTHON = '/usr/bin/python3';
+const ready = systemDepsReady('Python client tests', [
+  {
+    what: 'python3 with pytest',
+    present: () =>
+      executableExists(PYTHON) &&
+      spawnSync(PYTHON, ['-c', 'import pytest'], { stdio: 'ignore' }).status === 0,
+    install: 'apt-get install python3-pytest',
+  },
+]);
+
+/** Accounts the live tests take one each (conftest.py's `account` fixture). */
+const ACCOUNTS = 12;
+
+describe.skipIf(!ready)('Python client (pytest)', () => {
+  let stack: ClientStack;
+  beforeAll(async () => {
+    // The same short rate-limit window as the TypeScript suite, so the 429 test sees a Retry-After of seconds.
+    stack = await startClientStack({ RATE_LIMIT_WINDOW_MS: '2000', RATE_LIMIT_API_KEY_MAX: '25' });
+  }, 120_000);
+  afterAll(() => stack?.close());
+
+  it('passes every pytest test, none skipped', async () => {
+    const accounts = await Promise.all(Array.from({ length: ACCOUNTS }, () => stack.account(200)));
+    const [poor, rate] = await Promise.all([stack.account(0), stack.account(200)]);
+    const config = {
+      baseUrl: stack.api.url,
+      engine: stack.engine,
+      accounts: accounts.map((a) => ({ key: a.key, email: a.email, password: a.password, credits: 200 })),
+      poorKey: poor.key,
+      rateKey: rate.key,
+    };
+    const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = spawn(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'clients/python/tests'], {
+        cwd: REPO_ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          PYTHONDONTWRITEBYTECODE: '1',
+          EASEL_TEST_STACK: JSON.stringify(config),
+        },
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.on('close', (code) => resolve({ code, output }));
+    });
+    console.info(`pytest: ${result.output.trim().split('\n').at(-1)}`);
+    expect(result.code, result.output).toBe(0);
+    const passed = Number(/(\d+) passed/.exec(result.output)?.[1] ?? 0);
+    expect(passed, result.output).toBeGreaterThanOrEqual(16);
+    expect(result.output).not.toMatch(/skipped|failed|error/i);
+  }, 400_000);
+});
