@@ -16,6 +16,11 @@ const ready = systemDepsReady('Python client tests', [
       spawnSync(PYTHON, ['-c', 'import pytest'], { stdio: 'ignore' }).status === 0,
     install: 'apt-get install python3-pytest',
   },
+  {
+    what: 'pip and setuptools (to check `pip install ./clients/python`)',
+    present: () => spawnSync(PYTHON, ['-c', 'import pip, setuptools'], { stdio: 'ignore' }).status === 0,
+    install: 'apt-get install python3-pip python3-setuptools',
+  },
 ]);
 
 /** Accounts the live tests take one each (conftest.py's `account` fixture). */
