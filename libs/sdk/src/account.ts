@@ -1,10 +1,12 @@
 // Account resources: auth, keys, billing.
 import type { RequestOptions, Transport } from './http.js';
 import { PageIterator } from './pagination.js';
+import { randomKey } from './random-key.js';
 import type {
   ApiKey,
   CreatedApiKey,
   Credentials,
+  LedgerEntry,
   LoginResponse,
   Me,
   Page,
@@ -69,16 +71,26 @@ export interface CreditPack {
   id: string;
   name: string;
   credits: number;
-  /** Price in the currency's smallest unit (cents). */
+  /** Price in the currency's minor unit (cents for usd). */
   amount: number;
+  /** ISO 4217, lower case. */
   currency: string;
 }
 
+export interface CreditPackList {
+  /** False when the server has no Stripe keys: checkout answers 503 billing_not_configured. */
+  enabled: boolean;
+  data: CreditPack[];
+}
+
 export interface CheckoutSession {
+  /** Stripe Checkout Session id (cs_…). */
   id: string;
   /** Stripe Checkout's page: open it in a browser to pay. */
   url: string;
 }
+
+export type PurchaseStatus = 'pending' | 'paid' | 'failed' | 'refunded' | 'partially_refunded' | 'disputed';
 
 export interface Purchase {
   id: string;
@@ -86,37 +98,62 @@ export interface Purchase {
   credits: number;
   amount: number;
   currency: string;
-  status: string;
+  status: PurchaseStatus;
+  failureReason: 'async_payment_failed' | 'expired' | null;
+  amountRefunded: number;
+  amountDisputed: number;
+  creditsGranted: number;
+  creditsReversed: number;
+  creditsShortfall: number;
+  stripeCheckoutSessionId: string;
+  stripePaymentIntentId: string | null;
+  stripeChargeId: string | null;
   createdAt: string;
+  paidAt: string | null;
+  failedAt: string | null;
+  refundedAt: string | null;
+  disputedAt: string | null;
+  /** The credit movements this purchase caused, oldest first. */
+  ledgerEntries: LedgerEntry[];
+}
+
+export interface PurchasePage extends Page<Purchase> {
+  /** flagged: a refund or dispute took back less than it should have. */
+  account: { flagged: boolean; shortfallCredits: number };
+}
+
+export interface CheckoutOptions extends RequestOptions {
+  /** Sent as Idempotency-Key (default: random per call, reused by its retries): one Checkout Session. */
+  idempotencyKey?: string;
 }
 
 /** Credit packs bought through Stripe Checkout; credits arrive when Stripe confirms the payment. */
 export class Billing {
   constructor(private readonly transport: Transport) {}
 
-  async packs(options: RequestOptions = {}): Promise<CreditPack[]> {
-    const page = await this.transport.json<{ data: CreditPack[] }>({
-      ...options,
-      method: 'GET',
-      path: '/api/billing/packs',
-    });
-    return page.data;
+  /** The packs on sale, and whether billing is enabled on this server (no auth needed). */
+  packs(options: RequestOptions = {}): Promise<CreditPackList> {
+    return this.transport.json({ ...options, method: 'GET', path: '/api/billing/packs' });
   }
 
-  /** A Checkout session for one pack; send the user to `url`. */
-  checkout(packId: string, options: RequestOptions = {}): Promise<CheckoutSession> {
+  /** A Checkout Session for one pack; send the user to `url`. */
+  checkout(packId: string, options: CheckoutOptions = {}): Promise<CheckoutSession> {
+    const { idempotencyKey, ...rest } = options;
     return this.transport.json({
-      ...options,
+      ...rest,
       method: 'POST',
       path: '/api/billing/checkout',
       json: { packId },
+      headers: { ...rest.headers, 'idempotency-key': idempotencyKey ?? randomKey() },
+      idempotent: true,
     });
   }
 
-  purchases(query: PageQuery = {}, options: RequestOptions = {}): PageIterator<Purchase> {
+  /** Purchases, newest first, each with the ledger entries it caused. */
+  purchases(query: PageQuery = {}, options: RequestOptions = {}): PageIterator<Purchase, PurchasePage> {
     return new PageIterator(
       (page) =>
-        this.transport.json<Page<Purchase>>({
+        this.transport.json<PurchasePage>({
           ...options,
           method: 'GET',
           path: '/api/billing/purchases',

@@ -3,6 +3,7 @@ import { deadline, streamGenerationEvents, type GenerationEvent } from './events
 import type { RequestOptions, Transport } from './http.js';
 import { imageToBase64, type GeneratedImage } from './images.js';
 import { PageIterator } from './pagination.js';
+import { randomKey } from './random-key.js';
 import type {
   Artifact,
   CreatedGeneration,
@@ -175,11 +176,4 @@ async function toRequest(params: CreateGenerationParams): Promise<CreateGenerati
     ...(initImage !== undefined && { initImage: await imageToBase64(initImage) }),
     ...(mask !== undefined && { mask: await imageToBase64(mask) }),
   };
-}
-
-function randomKey(): string {
-  const crypto = globalThis.crypto;
-  if (typeof crypto?.randomUUID === 'function') return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }

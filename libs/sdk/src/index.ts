@@ -6,7 +6,15 @@ export type { GenerationEvent } from './events.js';
 export type { GeneratedImage } from './images.js';
 export { toBase64, fromBase64 } from './images.js';
 export { PageIterator } from './pagination.js';
-export type { CreditPack, CheckoutSession, Purchase } from './account.js';
+export type {
+  CreditPack,
+  CreditPackList,
+  CheckoutSession,
+  CheckoutOptions,
+  Purchase,
+  PurchasePage,
+  PurchaseStatus,
+} from './account.js';
 export { SseParser, readServerSentEvents, type ServerSentEvent } from './sse.js';
 export {
   EaselError,

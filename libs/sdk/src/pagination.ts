@@ -4,17 +4,17 @@ import type { Page, PageQuery } from './types.js';
  * A cursor-paginated listing: `for await (const item of list)` walks every item, newest first, fetching pages
  * as it goes; `pages()` walks whole pages; `firstPage()` fetches one page only.
  */
-export class PageIterator<T> implements AsyncIterable<T> {
+export class PageIterator<T, P extends Page<T> = Page<T>> implements AsyncIterable<T> {
   constructor(
-    private readonly fetchPage: (query: PageQuery) => Promise<Page<T>>,
+    private readonly fetchPage: (query: PageQuery) => Promise<P>,
     private readonly query: PageQuery = {},
   ) {}
 
-  firstPage(): Promise<Page<T>> {
+  firstPage(): Promise<P> {
     return this.fetchPage(this.query);
   }
 
-  async *pages(): AsyncGenerator<Page<T>> {
+  async *pages(): AsyncGenerator<P> {
     let cursor = this.query.cursor;
     for (;;) {
       const page = await this.fetchPage({ ...this.query, ...(cursor !== undefined && { cursor }) });

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import List, Optional
 from urllib.parse import quote
 
 from ._http import Transport
 from ._pages import Pager
-from ._types import ApiKey, CheckoutSession, CreatedApiKey, CreditPack, Me
+from ._types import ApiKey, CheckoutSession, CreatedApiKey, CreditPackList, Me
 
 
 class Auth:
@@ -51,12 +52,18 @@ class Billing:
     def __init__(self, transport: Transport) -> None:
         self._t = transport
 
-    def packs(self) -> List[CreditPack]:
-        return self._t.json("GET", "/api/billing/packs")["data"]
+    def packs(self) -> CreditPackList:
+        """``{enabled, data}``: the packs on sale, and whether billing is enabled on this server."""
+        return self._t.json("GET", "/api/billing/packs")
 
-    def checkout(self, pack_id: str) -> CheckoutSession:
-        """A Checkout session for one pack; send the user to ``url``."""
-        return self._t.json("POST", "/api/billing/checkout", body={"packId": pack_id})
+    def checkout(self, pack_id: str, *, idempotency_key: Optional[str] = None) -> CheckoutSession:
+        """A Checkout Session for one pack; send the user to ``url``. Retries reuse one Idempotency-Key."""
+        key = idempotency_key or str(uuid.uuid4())
+        return self._t.json(
+            "POST", "/api/billing/checkout", body={"packId": pack_id}, headers={"idempotency-key": key}, idempotent=True
+        )
 
     def purchases(self, *, limit: Optional[int] = None, cursor: Optional[str] = None) -> Pager[dict]:
+        """Purchases, newest first, each with the ledger entries it caused (``first_page()["account"]``:
+        the shortfall flag)."""
         return Pager(lambda q: self._t.json("GET", "/api/billing/purchases", query=q), limit, cursor)

@@ -112,6 +112,11 @@ class CreditPack(TypedDict):
     currency: str
 
 
+class CreditPackList(TypedDict):
+    enabled: bool
+    data: List[CreditPack]
+
+
 class CheckoutSession(TypedDict):
     id: str
     url: str

@@ -179,12 +179,13 @@ export async function buyCommand(easel: Easel, argv: string[], io: Io, ctx: Comm
   if (!packId) {
     const packs = await easel.billing.packs({ signal: ctx.signal });
     if (values.json) return printJson(io, packs);
+    if (!packs.enabled) io.stderr.write('note: buying credits is not enabled on this server\n');
     printTable(
       io,
       ['PACK', 'CREDITS', 'PRICE', 'NAME'],
-      packs.map((p) => [p.id, p.credits, money(p.amount, p.currency), p.name]),
+      packs.data.map((p) => [p.id, p.credits, money(p.amount, p.currency), p.name]),
     );
-    io.stderr.write('buy one with: easel buy PACK [--open]\n');
+    if (packs.enabled) io.stderr.write('buy one with: easel buy PACK [--open]\n');
     return;
   }
   const session = await easel.billing.checkout(packId, { signal: ctx.signal });
