@@ -69,16 +69,21 @@ export async function ask(io: Io, question: string, secret = false): Promise<str
   if (!io.stdin.isTTY)
     throw new UsageError(`${question.replace(/:\s*$/, '')} needed, and stdin is not a terminal`);
   const rl = createInterface({ input: io.stdin, output: io.stderr, terminal: true });
-  if (secret) {
-    // Write the question ourselves, then silence readline's echo of the keys typed.
-    const output = rl as unknown as { _writeToOutput?: (text: string) => void };
-    io.stderr.write(question);
-    output._writeToOutput = () => undefined;
-  }
+  // For a secret, readline's own output is silenced once the question is on screen, so keys are not echoed.
+  let muted = false;
+  const output = rl as unknown as { _writeToOutput: (text: string) => void };
+  const write = output._writeToOutput.bind(rl);
+  if (secret) output._writeToOutput = (text) => (muted ? undefined : write(text));
   try {
     return await new Promise<string>((resolve, reject) => {
       rl.once('close', () => reject(new UsageError('cancelled')));
-      rl.question(secret ? '' : question, (answer) => resolve(answer.trim()));
+      // Raw mode turns Ctrl-C into a key: hand it to the process's handler (exit 130), then stop asking.
+      rl.once('SIGINT', () => {
+        process.emit('SIGINT', 'SIGINT');
+        rl.close();
+      });
+      rl.question(question, (answer) => resolve(answer.trim()));
+      muted = secret;
     });
   } finally {
     if (secret) io.stderr.write('\n');
