@@ -113,6 +113,69 @@ describe('the easel command', () => {
     expect(ledger.stdout).toContain(`generation:${history[0].id}:debit`);
   });
 
+  it('image modes: --init with --mask (inpaint), --outpaint, --interpolate-to (frames and an animation)', async () => {
+    const account = await stack.account(100);
+    const env = { EASEL_API_KEY: account.key };
+    const base = ['--engine', stack.engine, '--steps', '2', '--seed', '3'];
+    const blue = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#3366cc' } })
+      .png()
+      .toFile(out('blue.png'));
+    expect(blue.width).toBe(64);
+    await sharp({ create: { width: 64, height: 64, channels: 3, background: '#ffffff' } })
+      .png()
+      .toFile(out('mask.png'));
+    const inpaint = await easel(
+      [
+        'generate',
+        'a red circle',
+        ...base,
+        '--init',
+        out('blue.png'),
+        '--mask',
+        out('mask.png'),
+        '-o',
+        out('in.png'),
+      ],
+      env,
+    );
+    expect(inpaint.code, inpaint.stderr).toBe(0);
+    const outpaint = await easel(
+      [
+        'generate',
+        'a red circle',
+        ...base,
+        '--init',
+        out('blue.png'),
+        '--outpaint',
+        '64,0,0,0',
+        '-o',
+        out('wide.png'),
+      ],
+      env,
+    );
+    expect(outpaint.code, outpaint.stderr).toBe(0);
+    expect((await sharp(await readFile(out('wide.png'))).metadata()).width).toBe(128);
+    const morph = await easel(
+      [
+        'generate',
+        'a red circle',
+        ...base,
+        '--interpolate-to',
+        'a blue square',
+        '--frames',
+        '3',
+        '-o',
+        out('m.png'),
+      ],
+      env,
+    );
+    expect(morph.code, morph.stderr).toBe(0);
+    for (const file of ['m-1.png', 'm-2.png', 'm-3.png']) expect(existsSync(out(file))).toBe(true);
+    expect((await sharp(await readFile(out('m.webp'))).metadata()).format).toBe('webp');
+    const modes = JSON.parse((await easel(['history', '--json'], env)).stdout) as Array<{ mode: string }>;
+    expect(modes.map((g) => g.mode)).toEqual(['interpolate', 'outpaint', 'inpaint']);
+  });
+
   it('exit codes: 4 when credits run out (nothing charged), 2 for a usage mistake, 3 without a key', async () => {
     const poor = await stack.account(0);
     const broke = await easel(['generate', 'x', '--engine', stack.engine], { EASEL_API_KEY: poor.key });

@@ -12,7 +12,9 @@ export type Fault =
   /** The API gets and handles the request; the client's connection is cut before any answer. */
   | 'drop-after-forward'
   /** The client gets a 503 (Retry-After: 1) and the API never sees the request. */
-  | '503-before';
+  | '503-before'
+  /** The answer starts (headers and its first chunk) and then the connection is cut: a stream dropped mid-way. */
+  | 'cut-after-first-chunk';
 
 interface Rule {
   method: string;
@@ -69,6 +71,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           return;
         }
         res.writeHead(answer.statusCode ?? 502, answer.headers);
+        if (rule?.fault === 'cut-after-first-chunk') {
+          answer.once('data', (chunk: Buffer) => {
+            res.write(chunk, () => req.socket.destroy());
+            answer.destroy();
+          });
+          return;
+        }
         answer.pipe(res);
         res.on('close', () => answer.destroy());
       },

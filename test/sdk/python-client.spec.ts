@@ -18,7 +18,10 @@ const ready = systemDepsReady('Python client tests', [
   },
   {
     what: 'pip and setuptools (to check `pip install ./clients/python`)',
-    present: () => spawnSync(PYTHON, ['-c', 'import pip, setuptools'], { stdio: 'ignore' }).status === 0,
+    // Separately: importing pip first makes setuptools' distutils shim fail on Debian's python3.
+    present: () =>
+      spawnSync(PYTHON, ['-c', 'import setuptools'], { stdio: 'ignore' }).status === 0 &&
+      spawnSync(PYTHON, ['-m', 'pip', '--version'], { stdio: 'ignore' }).status === 0,
     install: 'apt-get install python3-pip python3-setuptools',
   },
 ]);

@@ -240,6 +240,32 @@ describe('@easel/sdk retries never charge twice', () => {
     },
   );
 
+  it('an event stream cut mid-way is reopened: every event once, in order, to the end', async () => {
+    const easel = client(await stack.account(), proxy.url);
+    const created = await easel.generations.create({
+      engine: stack.engine,
+      prompt: 'cut',
+      steps: 40,
+      width: 128,
+      height: 128,
+    });
+    proxy.failNext('GET', /\/events$/, 'cut-after-first-chunk');
+    const before = proxy.seen.length;
+    const types: string[] = [];
+    let lastStep = 0;
+    for await (const event of easel.generations.events(created.id)) {
+      types.push(event.type);
+      if (event.type === 'progress') {
+        expect(event.step).toBeGreaterThan(lastStep);
+        lastStep = event.step;
+      }
+    }
+    const opened = proxy.seen.slice(before).filter((r) => r.path.endsWith('/events'));
+    expect(opened.map((r) => r.faulted)).toEqual(['cut-after-first-chunk', null]);
+    expect(types.filter((t) => t === 'queued')).toHaveLength(1);
+    expect(types.at(-1)).toBe('succeeded');
+  });
+
   it('a GET failing before the API sees it is retried after Retry-After', async () => {
     const easel = client(await stack.account(), proxy.url);
     proxy.failNext('GET', /^\/api\/balance$/, '503-before', 2);
