@@ -2,7 +2,6 @@
  * The `easel` command as a shell user runs it: a real process (from the TypeScript sources) against the running
  * stack, with its own config file; exit codes, files written, the progress bar and Ctrl-C.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, realpath, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +9,7 @@ import path from 'node:path';
 import { Easel } from '@easel/sdk';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCli } from './cli-process.js';
 import { REPO_ROOT, SLOW, startClientStack, type ClientStack } from './client-stack.js';
 
 let stack: ClientStack;
@@ -24,41 +24,17 @@ afterAll(async () => {
   if (home) await rm(home, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function start(
-  args: string[],
-  env: Record<string, string> = {},
-  stdin?: string,
-): { child: ChildProcess; done: Promise<Run> } {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@easel/source', '--import', './tools/db/register.mjs', 'libs/sdk/src/cli/bin.ts', ...args],
+const start = (args: string[], env: Record<string, string> = {}, stdin?: string) =>
+  startCli(
+    args,
     {
-      cwd: REPO_ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: home,
-        EASEL_CONFIG: path.join(home, 'config', 'easel.json'),
-        EASEL_BASE_URL: stack.api.url,
-        ...env,
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
+      HOME: home,
+      EASEL_CONFIG: path.join(home, 'config', 'easel.json'),
+      EASEL_BASE_URL: stack.api.url,
+      ...env,
     },
+    stdin,
   );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdin.end(stdin ?? '');
-  const done = new Promise<Run>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, done };
-}
-
 const easel = (args: string[], env?: Record<string, string>, stdin?: string) => start(args, env, stdin).done;
 const out = (name: string) => path.join(home, name);
 
