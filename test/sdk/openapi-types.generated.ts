@@ -344,6 +344,80 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/billing/packs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Credit packs on sale, and whether billing is enabled on this server (no auth) */
+    get: operations['BillingController_packs'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/billing/checkout': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start buying a pack: a Stripe Checkout Session; send the browser to its url
+     * @description Credits arrive when Stripe confirms the payment (webhook), not when this returns. Stripe sends the browser back to PUBLIC_URL/credits?checkout=success&session_id=… or ?checkout=cancel.
+     */
+    post: operations['BillingController_checkout'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/billing/purchases': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Purchases, newest first, with the ledger entries each caused and the account’s shortfall flag */
+    get: operations['BillingController_purchases'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/billing/stripe/webhook': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Stripe webhook endpoint (called by Stripe, not by clients)
+     * @description Verifies Stripe-Signature over the raw body (300 s tolerance) and applies checkout.session.completed, .async_payment_succeeded, .async_payment_failed, .expired, charge.refunded and charge.dispute.created exactly once per event id and purchase. Unsigned, forged or stale deliveries: 400 and nothing changes.
+     */
+    post: operations['StripeWebhookController_receive'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/engines': {
     parameters: {
       query?: never;
@@ -391,6 +465,21 @@ export interface components {
     };
     Balance: {
       credits: number;
+    };
+    BillingAccountState: {
+      /** @description A refund or dispute took back less than it should have: support will be in touch */
+      flagged: boolean;
+      /** @description Sum of creditsShortfall over all purchases */
+      shortfallCredits: number;
+    };
+    CheckoutRequest: {
+      packId: string;
+    };
+    CheckoutSession: {
+      /** @description Stripe Checkout Session id (cs_…); the dashboard gets it back as session_id */
+      id: string;
+      /** @description Stripe-hosted payment page: send the browser here */
+      url: string;
     };
     CreateApiKeyRequest: {
       name: string;
@@ -470,6 +559,20 @@ export interface components {
       /** @description Send small preview images with the progress events */
       preview?: boolean;
     };
+    CreditPack: {
+      id: string;
+      name: string;
+      credits: number;
+      /** @description Price in the currency’s minor unit (cents for usd) */
+      amount: number;
+      /** @description ISO 4217, lower case */
+      currency: string;
+    };
+    CreditPackList: {
+      /** @description False when the operator has not configured Stripe: checkout answers 503 */
+      enabled: boolean;
+      data: components['schemas']['CreditPack'][];
+    };
     Engine: {
       id: string;
       name: string;
@@ -535,6 +638,7 @@ export interface components {
         | 'invalid_mask_image'
         | 'invalid_prompts'
         | 'invalid_pixel_count'
+        | 'invalid_signature'
         | 'unauthorized'
         | 'insufficient_credits'
         | 'permission_denied'
@@ -545,7 +649,8 @@ export interface components {
         | 'unsupported_media_type'
         | 'rate_limited'
         | 'server_error'
-        | 'service_unavailable';
+        | 'service_unavailable'
+        | 'billing_not_configured';
       /** @description What went wrong, for a person */
       message: string;
     };
@@ -639,6 +744,49 @@ export interface components {
     };
     PricingQuote: {
       credits: number;
+    };
+    Purchase: {
+      /** Format: uuid */
+      id: string;
+      packId: string;
+      /** @description Credits the pack grants when paid */
+      credits: number;
+      /** @description Price in minor units */
+      amount: number;
+      currency: string;
+      /** @enum {string} */
+      status: 'pending' | 'paid' | 'failed' | 'refunded' | 'partially_refunded' | 'disputed';
+      /** @enum {string|null} */
+      failureReason: 'async_payment_failed' | 'expired' | null;
+      /** @description Minor units refunded so far */
+      amountRefunded: number;
+      /** @description Minor units under dispute */
+      amountDisputed: number;
+      creditsGranted: number;
+      /** @description Credits taken back for refunds and disputes */
+      creditsReversed: number;
+      /** @description Credits a refund or dispute should have taken back but that were already spent */
+      creditsShortfall: number;
+      stripeCheckoutSessionId: string;
+      stripePaymentIntentId: string | null;
+      stripeChargeId: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      paidAt: string | null;
+      /** Format: date-time */
+      failedAt: string | null;
+      /** Format: date-time */
+      refundedAt: string | null;
+      /** Format: date-time */
+      disputedAt: string | null;
+      /** @description The credit movements this purchase caused, oldest first */
+      ledgerEntries: components['schemas']['LedgerEntry'][];
+    };
+    PurchasePage: {
+      data: components['schemas']['Purchase'][];
+      nextCursor: string | null;
+      account: components['schemas']['BillingAccountState'];
     };
     Readiness: {
       /** @enum {string} */
@@ -834,6 +982,15 @@ export interface components {
       extras?: {
         [key: string]: unknown;
       };
+    };
+    StripeWebhookAck: {
+      /** @enum {boolean} */
+      received: true;
+      /**
+       * @description duplicate: this event id was processed before; ignored: not an event or purchase of ours
+       * @enum {string}
+       */
+      outcome: 'processed' | 'duplicate' | 'ignored';
     };
     User: {
       /** Format: uuid */
@@ -2240,6 +2397,211 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'];
           'image/png': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  BillingController_packs: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreditPackList'];
+        };
+      };
+    };
+  };
+  BillingController_checkout: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Retrying with the same key returns the same Checkout Session */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CheckoutRequest'];
+      };
+    };
+    responses: {
+      /** @description Checkout Session created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CheckoutSession'];
+        };
+      };
+      /** @description Error */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Error */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Error */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Error */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Error */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Error */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  BillingController_purchases: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PurchasePage'];
+        };
+      };
+      /** @description Error */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Error */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Error */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Error */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  StripeWebhookController_receive: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description t=<unix time>,v1=<HMAC-SHA256> */
+        'Stripe-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StripeWebhookAck'];
+        };
+      };
+      /** @description Error */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Error */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
     };

@@ -4,6 +4,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStripeTestServer, type StripeTestServer } from '../support/stripe-server/index.js';
 import { executableExists, systemDepsReady } from '../support/system-deps.js';
 import { REPO_ROOT, startClientStack, type ClientStack } from './client-stack.js';
 
@@ -27,15 +28,25 @@ const ready = systemDepsReady('Python client tests', [
 ]);
 
 /** Accounts the live tests take one each (conftest.py's `account` fixture). */
-const ACCOUNTS = 12;
+const ACCOUNTS = 13;
 
 describe.skipIf(!ready)('Python client (pytest)', () => {
   let stack: ClientStack;
+  let stripe: StripeTestServer;
   beforeAll(async () => {
+    stripe = await startStripeTestServer();
     // The same short rate-limit window as the TypeScript suite, so the 429 test sees a Retry-After of seconds.
-    stack = await startClientStack({ RATE_LIMIT_WINDOW_MS: '2000', RATE_LIMIT_API_KEY_MAX: '25' });
+    stack = await startClientStack({
+      RATE_LIMIT_WINDOW_MS: '2000',
+      RATE_LIMIT_API_KEY_MAX: '25',
+      ...stripe.env,
+    });
+    stripe.setWebhookUrl(`${stack.api.url}/api/billing/stripe/webhook`);
   }, 120_000);
-  afterAll(() => stack?.close());
+  afterAll(async () => {
+    await stack?.close();
+    await stripe?.close();
+  });
 
   it('passes every pytest test, none skipped', async () => {
     const accounts = await Promise.all(Array.from({ length: ACCOUNTS }, () => stack.account(200)));
@@ -45,6 +56,7 @@ describe.skipIf(!ready)('Python client (pytest)', () => {
       engine: stack.engine,
       accounts: accounts.map((a) => ({ key: a.key, email: a.email, password: a.password, credits: 200 })),
       poorKey: poor.key,
+      stripeUrl: stripe.url, // its /_test/ control routes pay a Checkout Session
       rateKey: rate.key,
     };
     const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
@@ -64,7 +76,7 @@ describe.skipIf(!ready)('Python client (pytest)', () => {
     console.info(`pytest: ${result.output.trim().split('\n').at(-1)}`);
     expect(result.code, result.output).toBe(0);
     const passed = Number(/(\d+) passed/.exec(result.output)?.[1] ?? 0);
-    expect(passed, result.output).toBeGreaterThanOrEqual(16);
+    expect(passed, result.output).toBeGreaterThanOrEqual(17);
     expect(result.output).not.toMatch(/skipped|failed|error/i);
   }, 400_000);
 });

@@ -54,6 +54,13 @@ export type Checks = [
   Assert<Same<Sdk.Credentials, Schemas['SignupRequest']>>,
   Assert<Same<Sdk.SignupResponse, Json<'AuthController_signup', 201>>>,
   Assert<Same<Sdk.LoginResponse, Json<'AuthController_login', 200>>>,
+  // Billing
+  Assert<Same<Sdk.CreditPackList, Json<'BillingController_packs', 200>>>,
+  Assert<Same<{ packId: string }, Schemas['CheckoutRequest']>>,
+  Assert<Same<Sdk.CheckoutSession, Json<'BillingController_checkout', 201>>>,
+  Assert<Same<Sdk.PurchasePage, Json<'BillingController_purchases', 200>>>,
+  Assert<Same<Sdk.Purchase, Schemas['Purchase']>>,
+  Assert<Same<Sdk.PageQuery, Query<'BillingController_purchases'>>>,
   // Errors: the SDK reads `name` as a string so codes added later still parse.
   Assert<Same<Sdk.ErrorBody, Omit<Schemas['Error'], 'name'> & { name: string }>>,
 ];
@@ -76,4 +83,7 @@ export type Routes = [
   paths['/api/keys/{id}']['delete'],
   paths['/api/auth/signup']['post'],
   paths['/api/auth/login']['post'],
+  paths['/api/billing/packs']['get'],
+  paths['/api/billing/checkout']['post'],
+  paths['/api/billing/purchases']['get'],
 ];

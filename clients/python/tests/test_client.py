@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -147,5 +149,29 @@ def test_create_retried_after_a_fault_charges_once(stack, account, fault):
         assert posts[0][3]["idempotency-key"] == posts[1][3]["idempotency-key"]
         assert [g["id"] for g in client.generations.list()] == [result.generation["id"]]
         assert client.balance()["credits"] == account["credits"] - result.generation["cost"]
+    finally:
+        proxy.close()
+
+
+def test_billing_packs_checkout_retried_once_payment_and_purchases(stack, account):
+    proxy = FaultProxy(stack["baseUrl"])
+    try:
+        client = Easel(api_key=account["key"], base_url=proxy.url)
+        packs = client.billing.packs()
+        assert packs["enabled"] and [p["id"] for p in packs["data"]][0] == "credits-1000"
+        proxy.fail_next("POST", "/api/billing/checkout", "503-after-forward")
+        session = client.billing.checkout("credits-1000")
+        posts = [s for s in proxy.seen if s[0] == "POST"]
+        assert [p[2] for p in posts] == ["503-after-forward", None]
+        assert posts[0][3]["idempotency-key"] == posts[1][3]["idempotency-key"]
+        assert [p["stripeCheckoutSessionId"] for p in client.billing.purchases()] == [session["id"]]
+        pay = urllib.request.Request(f"{stack['stripeUrl']}/_test/sessions/{session['id']}/pay", method="POST")
+        urllib.request.urlopen(pay, timeout=10).close()
+        deadline = time.monotonic() + 20
+        while client.balance()["credits"] != account["credits"] + 1000:
+            assert time.monotonic() < deadline, "the purchase was never credited"
+            time.sleep(0.1)
+        page = client.billing.purchases().first_page()
+        assert page["data"][0]["status"] == "paid" and page["account"]["flagged"] is False
     finally:
         proxy.close()
