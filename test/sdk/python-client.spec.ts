@@ -28,7 +28,7 @@ const ready = systemDepsReady('Python client tests', [
 ]);
 
 /** Accounts the live tests take one each (conftest.py's `account` fixture). */
-const ACCOUNTS = 13;
+const ACCOUNTS = 15;
 
 describe.skipIf(!ready)('Python client (pytest)', () => {
   let stack: ClientStack;
@@ -76,7 +76,7 @@ describe.skipIf(!ready)('Python client (pytest)', () => {
     console.info(`pytest: ${result.output.trim().split('\n').at(-1)}`);
     expect(result.code, result.output).toBe(0);
     const passed = Number(/(\d+) passed/.exec(result.output)?.[1] ?? 0);
-    expect(passed, result.output).toBeGreaterThanOrEqual(17);
+    expect(passed, result.output).toBeGreaterThanOrEqual(19);
     expect(result.output).not.toMatch(/skipped|failed|error/i);
   }, 400_000);
 });

@@ -48,6 +48,7 @@ class FaultProxy:
                     self.close_connection = True
                     self.connection.shutdown(2)
                     return
+                cut = fault == "cut-after-first-chunk"  # the answer starts, then the connection is cut
                 self.send_response(answer.status)
                 for key, value in answer.getheaders():
                     if key.lower() not in ("transfer-encoding", "connection", "content-length"):
@@ -61,6 +62,10 @@ class FaultProxy:
                         break
                     self.wfile.write(chunk)
                     self.wfile.flush()
+                    if cut:
+                        answer.close()
+                        self.connection.shutdown(2)
+                        return
 
             do_GET = do_POST = do_DELETE = _handle
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -173,5 +177,54 @@ def test_billing_packs_checkout_retried_once_payment_and_purchases(stack, accoun
             time.sleep(0.1)
         page = client.billing.purchases().first_page()
         assert page["data"][0]["status"] == "paid" and page["account"]["flagged"] is False
+    finally:
+        proxy.close()
+
+
+INTERRUPTED_SCRIPT = """
+import os, sys
+from easel import Easel
+client = Easel(api_key=os.environ["KEY"], base_url=os.environ["BASE"])
+def show(event):
+    print(event["type"], event["id"], flush=True)
+try:
+    client.generate(engine=os.environ["ENGINE"], prompt="slow", width=256, height=256, steps=150,
+                    sampler="euler", on_event=show)
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+    sys.exit(130)
+"""
+
+
+def test_ctrl_c_inside_generate_cancels_the_generation(stack, account):
+    env = {**os.environ, "KEY": account["key"], "BASE": stack["baseUrl"], "ENGINE": stack["engine"],
+           "PYTHONPATH": os.path.join(os.path.dirname(__file__), "..", "src")}
+    child = subprocess.Popen([sys.executable, "-c", INTERRUPTED_SCRIPT], env=env, stdout=subprocess.PIPE, text=True)
+    generation_id = None
+    for line in child.stdout:
+        kind, generation_id = line.split()
+        if kind == "progress":
+            break
+    child.send_signal(signal.SIGINT)
+    rest = child.stdout.read()
+    assert child.wait(timeout=30) == 130 and "interrupted" in rest
+    client = Easel(api_key=account["key"], base_url=stack["baseUrl"])
+    assert client.generations.wait(generation_id, timeout=30)["status"] == "canceled"
+    assert client.balance()["credits"] == account["credits"]
+
+
+def test_an_event_stream_cut_mid_way_is_reopened_without_repeats(stack, account):
+    proxy = FaultProxy(stack["baseUrl"])
+    try:
+        client = Easel(api_key=account["key"], base_url=proxy.url)
+        created = client.generations.create(engine=stack["engine"], prompt="cut", steps=40, width=128, height=128)
+        proxy.fail_next("GET", r"/api/generations/[^/]+/events", "cut-after-first-chunk")
+        events = list(client.generations.events(created["id"]))
+        opened = [s for s in proxy.seen if s[1].endswith("/events")]
+        assert [s[2] for s in opened] == ["cut-after-first-chunk", None]
+        kinds = [e["type"] for e in events]
+        assert kinds.count("queued") == 1 and kinds[-1] == "succeeded"
+        steps = [e["step"] for e in events if e["type"] == "progress"]
+        assert steps == sorted(set(steps))
     finally:
         proxy.close()
