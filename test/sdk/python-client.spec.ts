@@ -80,3 +80,31 @@ describe.skipIf(!ready)('Python client (pytest)', () => {
     expect(result.output).not.toMatch(/skipped|failed|error/i);
   }, 400_000);
 });
+
+const mypyReady = systemDepsReady('Python client type check', [
+  {
+    what: 'mypy',
+    present: () => spawnSync(PYTHON, ['-m', 'mypy', '--version'], { stdio: 'ignore' }).status === 0,
+    install: 'apt-get install mypy',
+  },
+]);
+
+describe.skipIf(!mypyReady)('Python client types', () => {
+  it('type-check with mypy --strict, as Python 3.9 (the oldest supported)', () => {
+    const result = spawnSync(
+      PYTHON,
+      [
+        '-m',
+        'mypy',
+        '--strict',
+        '--python-version',
+        '3.9',
+        '--cache-dir=/dev/null',
+        'clients/python/src/easel',
+      ],
+      { cwd: REPO_ROOT, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
+    );
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^Success: no issues found/m);
+  }, 120_000);
+});

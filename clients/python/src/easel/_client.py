@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, cast
 
 from ._account import Auth, Billing, Keys
 from ._generations import GenerateResult, Generations
@@ -25,7 +25,7 @@ class Pricing:
         samples: Optional[int] = None,
     ) -> PricingQuote:
         query = {"width": width, "height": height, "steps": steps, "samples": samples}
-        return self._t.json("GET", "/api/pricing/quote", query=query)
+        return cast(PricingQuote, self._t.json("GET", "/api/pricing/quote", query=query))
 
 
 class Easel:
@@ -48,7 +48,7 @@ class Easel:
         ``timeout``: seconds per try; ``max_retries``: tries after the first on 429, 5xx and network errors."""
         self.api_key = api_key if api_key is not None else os.environ.get("EASEL_API_KEY")
         self.base_url = base_url or os.environ.get("EASEL_BASE_URL") or DEFAULT_BASE_URL
-        self._options = {"timeout": timeout, "max_retries": max_retries, "headers": dict(headers or {})}
+        self._options: Dict[str, Any] = {"timeout": timeout, "max_retries": max_retries, "headers": dict(headers or {})}
         self._t = Transport(self.api_key, self.base_url, timeout, max_retries, headers)
         self.generations = Generations(self._t)
         self.keys = Keys(self._t)
@@ -58,7 +58,7 @@ class Easel:
 
     def with_options(self, **options: Any) -> "Easel":
         """A client like this one with some options changed, e.g. ``with_options(api_key=access_token)``."""
-        merged = {"api_key": self.api_key, "base_url": self.base_url, **self._options, **options}
+        merged: Dict[str, Any] = {"api_key": self.api_key, "base_url": self.base_url, **self._options, **options}
         return Easel(**merged)
 
     def generate(self, **params: Any) -> GenerateResult:
@@ -67,11 +67,11 @@ class Easel:
         return self.generations.generate(**params)
 
     def balance(self) -> Balance:
-        return self._t.json("GET", "/api/balance")
+        return cast(Balance, self._t.json("GET", "/api/balance"))
 
     def ledger(self, *, limit: Optional[int] = None, cursor: Optional[str] = None) -> Pager[LedgerEntry]:
         """Credit movements, newest first: ``for entry in client.ledger()``."""
-        return Pager(lambda q: self._t.json("GET", "/api/ledger", query=q), limit, cursor)
+        return Pager(lambda q: cast(Dict[str, Any], self._t.json("GET", "/api/ledger", query=q)), limit, cursor)
 
     def engines(self) -> List[Engine]:
-        return self._t.json("GET", "/api/engines")["data"]
+        return cast(List[Engine], self._t.json("GET", "/api/engines")["data"])

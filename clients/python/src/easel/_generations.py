@@ -8,7 +8,7 @@ import socket
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional, cast
 from urllib.parse import quote
 
 from ._errors import APIConnectionError, APITimeoutError, EaselError, GenerationError
@@ -80,20 +80,21 @@ class Generations:
     def create(self, *, idempotency_key: Optional[str] = None, **params: Any) -> CreatedGeneration:
         """Starts a generation (paid now, refunded if it fails or is canceled); retries reuse one Idempotency-Key."""
         key = idempotency_key or str(uuid.uuid4())
-        return self._t.json(
+        created = self._t.json(
             "POST", "/api/generations", body=to_request(params), headers={"idempotency-key": key}, idempotent=True
         )
+        return cast(CreatedGeneration, created)
 
     def get(self, generation_id: str) -> Generation:
-        return self._t.json("GET", _path(generation_id))
+        return cast(Generation, self._t.json("GET", _path(generation_id)))
 
     def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None) -> Pager[Generation]:
         """Your generations, newest first: ``for g in client.generations.list()``."""
-        return Pager(lambda q: self._t.json("GET", "/api/generations", query=q), limit, cursor)
+        return Pager(lambda q: cast(Dict[str, Any], self._t.json("GET", "/api/generations", query=q)), limit, cursor)
 
     def cancel(self, generation_id: str) -> Generation:
         """Cancels a queued or running generation; its credits are refunded."""
-        return self._t.json("POST", f"{_path(generation_id)}/cancel", idempotent=True)
+        return cast(Generation, self._t.json("POST", f"{_path(generation_id)}/cancel", idempotent=True))
 
     def delete(self, generation_id: str) -> None:
         """Deletes the generation's images from storage (the ledger entries stay)."""
@@ -202,7 +203,8 @@ class Generations:
         if generation["status"] != "succeeded":
             raise GenerationError(generation)
         images = self.images(generation)
-        animation = self.download(generation["animation"]) if generation.get("animation") else None
+        animation_artifact = generation.get("animation")
+        animation = self.download(animation_artifact) if animation_artifact else None
         return GenerateResult(generation, images, [image.seed for image in images], animation)
 
 

@@ -39,7 +39,7 @@ def retry_delay(retry: int, retry_after: Optional[float], policy: RetryPolicy) -
         if retry_after > policy.max_retry_after:
             return None
         return retry_after + random.random() * min(1.0, retry_after * 0.1)
-    base = min(policy.max_delay, policy.initial_delay * 2**retry)
+    base = min(policy.max_delay, policy.initial_delay * 2.0**retry)
     return base / 2 + random.random() * base / 2
 
 
@@ -139,7 +139,8 @@ class Transport:
         request = urllib.request.Request(self.url(path, query), data=data, method=method, headers=all_headers)
         limit = self.timeout if timeout is None else timeout
         try:
-            return self._opener.open(request, timeout=limit)
+            response: HTTPResponse = self._opener.open(request, timeout=limit)
+            return response
         except (socket.timeout, TimeoutError) as error:
             raise APITimeoutError(f"no answer from {method} {path} within {limit} s") from error
         except urllib.error.URLError as error:
