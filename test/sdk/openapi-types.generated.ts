@@ -616,9 +616,13 @@ export interface components {
         | 'ddpm';
       defaultSteps: number;
       defaultCfgScale: number;
+      workers?: components['schemas']['EngineWorker'][];
     };
     EngineList: {
       data: components['schemas']['Engine'][];
+    };
+    EngineWorker: {
+      executionProviders: string[];
     };
     Error: {
       /** @description Request id, also sent as the X-Request-Id header */

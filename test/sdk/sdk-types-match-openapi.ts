@@ -13,7 +13,10 @@ type Json<Op extends keyof operations, Status extends number> =
     : never;
 type Query<Op extends keyof operations> = NonNullable<operations[Op]['parameters']['query']>;
 
-/** Same keys, and each side assignable to the other (so every field has the same type and optionality). */
+/**
+ * Same keys, and each side assignable to the other (so every field has the same type and optionality). Only
+ * the top level's keys are compared: list items and nested schemas get their own line below.
+ */
 type Same<A, B> = [keyof A] extends [keyof B]
   ? [keyof B] extends [keyof A]
     ? [A] extends [B]
@@ -32,6 +35,7 @@ export type Checks = [
   Assert<Same<Sdk.Generation, Json<'GenerationsController_get', 200>>>,
   Assert<Same<Sdk.Generation, Json<'GenerationsController_cancel', 200>>>,
   Assert<Same<Sdk.Page<Sdk.Generation>, Json<'GenerationsController_list', 200>>>,
+  Assert<Same<Sdk.Generation, Json<'GenerationsController_list', 200>['data'][number]>>,
   Assert<Same<Sdk.PageQuery, Query<'GenerationsController_list'>>>,
   Assert<Same<Sdk.Artifact, Schemas['Artifact']>>,
   Assert<Same<Sdk.OutpaintMargins, Schemas['OutpaintMargins']>>,
@@ -41,14 +45,16 @@ export type Checks = [
   // Account and money
   Assert<Same<Sdk.Balance, Json<'BalanceController_balance', 200>>>,
   Assert<Same<Sdk.Page<Sdk.LedgerEntry>, Json<'BalanceController_ledgerPage', 200>>>,
+  Assert<Same<Sdk.LedgerEntry, Json<'BalanceController_ledgerPage', 200>['data'][number]>>,
   Assert<Same<Sdk.PageQuery, Query<'BalanceController_ledgerPage'>>>,
   Assert<Same<Sdk.Me, Json<'UsersController_me', 200>>>,
   Assert<Same<Sdk.PricingQuoteQuery, Query<'PricingController_quote'>>>,
   Assert<Same<Sdk.PricingQuote, Json<'PricingController_quote', 200>>>,
-  Assert<Same<Sdk.Engine[], Json<'EnginesController_list', 200>['data']>>,
+  Assert<Same<Sdk.Engine, Json<'EnginesController_list', 200>['data'][number]>>,
+  Assert<Same<Sdk.EngineWorker, Schemas['EngineWorker']>>,
   // Keys and auth
   Assert<Same<Sdk.CreatedApiKey, Json<'KeysController_create', 201>>>,
-  Assert<Same<Sdk.ApiKey[], Json<'KeysController_list', 200>['data']>>,
+  Assert<Same<Sdk.ApiKey, Json<'KeysController_list', 200>['data'][number]>>,
   Assert<Same<{ name: string }, Schemas['CreateApiKeyRequest']>>,
   Assert<Same<Sdk.Credentials, Schemas['LoginRequest']>>,
   Assert<Same<Sdk.Credentials, Schemas['SignupRequest']>>,
@@ -56,10 +62,12 @@ export type Checks = [
   Assert<Same<Sdk.LoginResponse, Json<'AuthController_login', 200>>>,
   // Billing
   Assert<Same<Sdk.CreditPackList, Json<'BillingController_packs', 200>>>,
+  Assert<Same<Sdk.CreditPack, Json<'BillingController_packs', 200>['data'][number]>>,
   Assert<Same<{ packId: string }, Schemas['CheckoutRequest']>>,
   Assert<Same<Sdk.CheckoutSession, Json<'BillingController_checkout', 201>>>,
   Assert<Same<Sdk.PurchasePage, Json<'BillingController_purchases', 200>>>,
   Assert<Same<Sdk.Purchase, Schemas['Purchase']>>,
+  Assert<Same<Sdk.LedgerEntry, Schemas['Purchase']['ledgerEntries'][number]>>,
   Assert<Same<Sdk.PageQuery, Query<'BillingController_purchases'>>>,
   // Errors: the SDK reads `name` as a string so codes added later still parse.
   Assert<Same<Sdk.ErrorBody, Omit<Schemas['Error'], 'name'> & { name: string }>>,

@@ -146,6 +146,12 @@ export interface CreatedApiKey {
   createdAt: string;
 }
 
+/** One worker serving an engine. */
+export interface EngineWorker {
+  /** ONNX Runtime execution providers its sessions run on, in order, e.g. ['webgpu', 'cpu']. */
+  executionProviders: string[];
+}
+
 export interface Engine {
   id: string;
   name: string;
@@ -162,6 +168,8 @@ export interface Engine {
   defaultSampler: Sampler;
   defaultSteps: number;
   defaultCfgScale: number;
+  /** The workers serving it now, when the API knows them. */
+  workers?: EngineWorker[];
 }
 
 export interface PricingQuoteQuery {

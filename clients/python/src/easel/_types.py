@@ -76,7 +76,11 @@ class CreatedApiKey(TypedDict):
     createdAt: str
 
 
-class Engine(TypedDict):
+class EngineWorker(TypedDict):
+    executionProviders: List[str]
+
+
+class _EngineBase(TypedDict):
     id: str
     name: str
     description: str
@@ -92,6 +96,11 @@ class Engine(TypedDict):
     defaultSampler: str
     defaultSteps: int
     defaultCfgScale: float
+
+
+class Engine(_EngineBase, total=False):
+    #: The workers serving it now, when the API knows them.
+    workers: List[EngineWorker]
 
 
 class PricingQuote(TypedDict):
