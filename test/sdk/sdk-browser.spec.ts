@@ -27,7 +27,8 @@ try {
   const seen = [];
   const easel = new Easel({ apiKey: params.get('key'), baseUrl: '', headers: () => ({ 'x-csrf-token': 'abc' }) });
   const result = await easel.generate(
-    { engine: params.get('engine'), prompt: 'a red circle', steps: 6, seed: 9 },
+    // Long enough that the event stream joins while it runs, even on a loaded machine.
+    { engine: params.get('engine'), prompt: 'a red circle', steps: 60, width: 128, height: 128, seed: 9 },
     { onEvent: (e) => seen.push(e.type) },
   );
   const poor = new Easel({ apiKey: params.get('poor'), baseUrl: '' });

@@ -63,7 +63,7 @@ describe('@easel/sdk against the running stack', () => {
     const created = await easel.generations.create({
       engine: stack.engine,
       prompt: 'a blue square',
-      steps: 24,
+      steps: 40,
       width: 128,
       height: 128,
       preview: true,
@@ -76,7 +76,7 @@ describe('@easel/sdk against the running stack', () => {
     expect(progress.length).toBeGreaterThan(0);
     const steps = progress.map((e) => e.step);
     expect(steps).toEqual([...steps].sort((a, b) => a - b));
-    expect(progress.at(-1)).toMatchObject({ step: 24, total: 24 });
+    expect(progress.at(-1)).toMatchObject({ step: 40, total: 40 });
     expect(progress.some((e) => e.preview)).toBe(true);
     const last = events.at(-1)!;
     expect(last.type === 'succeeded' && last.generation.artifacts).toHaveLength(1);

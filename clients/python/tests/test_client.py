@@ -48,13 +48,13 @@ def test_generate_images_bytes_seeds_save_and_one_charge(stack, account, client,
 
 def test_events_stream_progress_in_order_with_previews(stack, client):
     created = client.generations.create(
-        engine=stack["engine"], prompt="a blue square", steps=24, width=128, height=128, preview=True
+        engine=stack["engine"], prompt="a blue square", steps=40, width=128, height=128, preview=True
     )
     events = list(client.generations.events(created["id"]))
     kinds = [e["type"] for e in events]
     assert kinds[0] == "queued" and "started" in kinds and kinds[-1] == "succeeded"
     steps = [e["step"] for e in events if e["type"] == "progress"]
-    assert steps == sorted(steps) and steps[-1] == 24
+    assert steps == sorted(steps) and steps[-1] == 40
     assert any(e.get("preview") for e in events)
     assert len(events[-1]["generation"]["artifacts"]) == 1
 
