@@ -26,5 +26,22 @@ export function openApiSchema(schema: z.ZodType): SchemaObject {
 
 function stripIds(schema: object): object {
   const { $id: _id, $schema: _schema, ...rest } = schema as Record<string, unknown>;
-  return rest;
+  return withoutJsonSchemaOnlyKeywords(rest) as object;
+}
+
+/**
+ * Drops keywords zod emits that OpenAPI 3.0's schema object does not have (`contentEncoding`, from z.base64();
+ * `format: base64` already says it), so validators accept the document.
+ */
+function withoutJsonSchemaOnlyKeywords(node: unknown, isPropertyMap = false): unknown {
+  if (Array.isArray(node)) return node.map((item) => withoutJsonSchemaOnlyKeywords(item));
+  if (typeof node !== 'object' || node === null) return node;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key]) => isPropertyMap || key !== 'contentEncoding')
+      .map(([key, value]) => [
+        key,
+        withoutJsonSchemaOnlyKeywords(value, !isPropertyMap && key === 'properties'),
+      ]),
+  );
 }
