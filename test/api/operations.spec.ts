@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthService } from '../../apps/api/src/auth/auth.service.js';
 import { call, createKey, expectErrorShape, signUp, startTestApp, type TestApp } from '../support/app.js';
 import { createTestPrisma, deleteTestUsers } from '../support/database.js';
+import { waitFor } from '../worker/worker-harness.js';
 
 let t: TestApp;
 const prisma = createTestPrisma(2);
@@ -93,12 +94,18 @@ describe('logs', () => {
     await call(t.url, 'GET', '/v1/user/balance', { token: `${key.slice(0, -3)}xyz` });
     const requestId = balance.headers.get('x-request-id')!;
 
+    // The access line is written when the response has finished on the server, which can be after the client
+    // has read it: wait for it rather than race it.
+    const parsed = (): Record<string, unknown>[] =>
+      t.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const byRequest = (entry: Record<string, unknown>): boolean =>
+      (entry.req as { id?: string } | undefined)?.id === requestId;
+    await waitFor(() => parsed().some(byRequest) || undefined, 5_000);
     const text = t.logs.join('\n');
     for (const secret of [password, key, key.split('_')[2], login.body.accessToken, u.token]) {
       expect(text).not.toContain(secret);
     }
-    const entries = t.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
-    const completed = entries.find((entry) => (entry.req as { id?: string } | undefined)?.id === requestId);
+    const completed = parsed().find(byRequest);
     expect(completed).toMatchObject({
       req: { method: 'GET', url: '/v1/user/balance' },
       res: { statusCode: 200 },
