@@ -6,6 +6,19 @@ export const MAX_PROMPT_LENGTH = 2000;
 export const MAX_SAMPLES = 10;
 export const MAX_FRAMES = 60;
 
+/** NUL or a lone surrogate: text PostgreSQL cannot store and no tokenizer reads. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Prompt text: at most MAX_PROMPT_LENGTH characters, well-formed Unicode without NUL. */
+export const promptText = () =>
+  z
+    .string()
+    .max(MAX_PROMPT_LENGTH)
+    .refine(
+      (text) => !text.includes('\0') && !LONE_SURROGATE.test(text),
+      'must not contain NUL characters or unpaired surrogates',
+    );
+
 const size = z.number().int().multipleOf(64).min(64).max(2048);
 const seed = z.number().int().min(0).max(4294967295);
 const base64Image = z.base64().max(14_000_000).describe('Image bytes (PNG, JPEG, WebP), base64');
@@ -24,7 +37,7 @@ export type OutpaintMargins = z.infer<typeof OutpaintMargins>;
 
 export const InterpolationSettings = z
   .strictObject({
-    toPrompt: z.string().max(MAX_PROMPT_LENGTH).optional(),
+    toPrompt: promptText().optional(),
     toSeed: seed.optional(),
     frames: z.number().int().min(2).max(MAX_FRAMES),
     frameDelayMs: z.number().int().min(20).max(5000).optional(),
@@ -44,8 +57,8 @@ export const CreateGenerationRequest = z
   .strictObject({
     engine: z.string().min(1).max(64),
     mode: GenerationMode.default('text-to-image'),
-    prompt: z.string().min(1).max(MAX_PROMPT_LENGTH),
-    negativePrompt: z.string().max(MAX_PROMPT_LENGTH).optional(),
+    prompt: promptText().min(1),
+    negativePrompt: promptText().optional(),
     width: size.optional().describe("Default: the engine's native width"),
     height: size.optional().describe("Default: the engine's native height"),
     steps: z.number().int().min(1).max(150).optional(),
