@@ -24,11 +24,20 @@ export interface CreateAppOptions {
  * Draining HTTP first, in the adapter's beforeClose step, lets in-flight requests finish with their pools open.
  */
 class DrainingFastifyAdapter extends FastifyAdapter {
+  drainMs = 65_000;
+
   // Nest awaits beforeClose (NestApplication.prepareClose), although its declared type says void.
   // eslint-disable-next-line @typescript-eslint/no-misused-promises
   override async beforeClose(): Promise<void> {
     super.beforeClose();
-    await this.getInstance().close();
+    const fastify = this.getInstance();
+    // A handler that never answers (a stuck dependency, a long stream) would hold close() open: cut it then.
+    const deadline = setTimeout(() => fastify.server.closeAllConnections(), this.drainMs);
+    try {
+      await fastify.close();
+    } finally {
+      clearTimeout(deadline);
+    }
   }
 }
 
@@ -47,6 +56,7 @@ export async function createApp(
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   });
+  adapter.drainMs = config.http.shutdownDrainMs;
   const fastify = adapter.getInstance();
   installRequestHooks(fastify, logger, metrics);
   installSecurityHeaders(fastify, config);

@@ -15,6 +15,7 @@ export interface AppConfig {
     imageBodyLimitBytes: number;
     trustProxy: boolean;
     workers: number;
+    shutdownDrainMs: number;
   };
   database: { url: string; autoMigrate: boolean; preparedStatements: boolean };
   redis: { url: string; keyPrefix: string };
@@ -101,6 +102,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       imageBodyLimitBytes: e.IMAGE_BODY_LIMIT_BYTES,
       trustProxy: e.TRUST_PROXY,
       workers: e.API_WORKERS,
+      shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     },
     database: {
       url: e.DATABASE_URL,

@@ -24,6 +24,8 @@ export const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: positiveInt.default(131_072),
   TRUST_PROXY: bool.default(false),
+  /** On shutdown, connections still open this long after draining began are closed: past the longest `Prefer: wait`. */
+  SHUTDOWN_DRAIN_MS: positiveInt.default(65_000),
   RATE_LIMIT_WINDOW_MS: positiveInt.default(60_000),
   RATE_LIMIT_API_KEY_MAX: positiveInt.default(600),
   RATE_LIMIT_AUTH_IP_MAX: positiveInt.default(20),
