@@ -13,6 +13,8 @@ import { serveOpenApi } from './openapi/openapi-document.js';
 import { applyBodyLimits, MULTIPART_LIMITS } from './security/body-limits.js';
 import { installCors } from './security/cors.js';
 import { installSecurityHeaders } from './security/security-headers.js';
+import { rewriteDashboardUrl } from './session/dashboard-routes.js';
+import { serveWebApp } from './web/web-app.js';
 
 export interface CreateAppOptions {
   /** Where JSON logs go (stdout by default); tests capture them. */
@@ -52,6 +54,7 @@ export async function createApp(
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
     genReqId: requestIdFor,
+    rewriteUrl: rewriteDashboardUrl,
     // Close idle keep-alive sockets on shutdown; in-flight requests still finish.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
@@ -89,5 +92,6 @@ export async function createApp(
   await app.register(fastifyMultipart, { limits: MULTIPART_LIMITS });
   app.enableShutdownHooks();
   serveOpenApi(app);
+  await serveWebApp(fastify, config.web.distDir);
   return app;
 }
