@@ -9,7 +9,7 @@ import { startGenerationsHarness, type GenerationsHarness } from '../generations
 import { makeHostileImages, type HostileImages } from './bad-input-images.js';
 import { BAD_INPUT_CORPUS, type BadCase } from './bad-input.corpus.js';
 import { multipart, send, sendRaw, type RawReply } from './hostile-http.js';
-import { jobCount, money, type Money } from './reliability-support.js';
+import { jobCount, money, type Money } from './ledger-checks.js';
 
 let h: GenerationsHarness;
 let images: HostileImages;

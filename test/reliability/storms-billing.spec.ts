@@ -17,7 +17,7 @@ import {
   type GenerationBody,
   type GenerationsHarness,
 } from '../generations/generations-harness.js';
-import { auditMismatches, ledgerAuditCli, money, referenceProblems } from './reliability-support.js';
+import { auditMismatches, ledgerAuditCli, money, referenceProblems } from './ledger-checks.js';
 
 const COPIES = 10;
 const PACK = { id: 'credits-1000', credits: 1000 };

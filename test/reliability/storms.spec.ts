@@ -15,7 +15,7 @@ import {
 } from '../generations/generations-harness.js';
 import { gradientPng, halfMaskPng } from '../stability/images.js';
 import { postForm, textToImage } from '../stability/v1-client.js';
-import { auditMismatches, ledgerAuditCli, money, referenceProblems } from './reliability-support.js';
+import { auditMismatches, ledgerAuditCli, money, referenceProblems } from './ledger-checks.js';
 
 let h: GenerationsHarness;
 const users: string[] = [];
