@@ -4,6 +4,7 @@
  * body is the live test engine. Cases that once found a 5xx stay in it (see the notes in each part).
  */
 import type { BadCase } from './bad-input-case.js';
+import { accountCases } from './corpus-account.js';
 import { headerCases, queryCases } from './corpus-headers.js';
 import { nativeFormCases, v1Cases, v1FormCases } from './corpus-forms.js';
 import { base64Cases, contentTypes, jsonSyntax, jsonValueCases } from './corpus-json.js';
@@ -20,4 +21,5 @@ export const BAD_INPUT_CORPUS: BadCase[] = [
   ...v1FormCases,
   ...headerCases,
   ...queryCases,
+  ...accountCases,
 ];

@@ -16,7 +16,8 @@ let images: HostileImages;
 let user: { id: string; token: string; key: string };
 
 beforeAll(async () => {
-  h = await startGenerationsHarness();
+  // The account cases sign in again and again: more than the per-IP limit on auth routes allows.
+  h = await startGenerationsHarness({ RATE_LIMIT_AUTH_IP_MAX: '1000' });
   images = await makeHostileImages();
   const u = await h.user(100);
   user = { ...u, key: (await createKey(h.api.url, u.token, 'hostile')).key };
@@ -71,6 +72,7 @@ interface World {
   money: Money;
   generations: number;
   jobs: number;
+  keys: number;
 }
 
 async function world(): Promise<World> {
@@ -78,6 +80,7 @@ async function world(): Promise<World> {
     money: await money(h.prisma, user.id),
     generations: await h.prisma.generation.count({ where: { userId: user.id } }),
     jobs: await jobCount(h.env.queue),
+    keys: await h.prisma.apiKey.count({ where: { userId: user.id, revokedAt: null } }),
   };
 }
 

@@ -1,23 +1,15 @@
 import { z } from 'zod';
 
 import { GenerationMode, Sampler } from './engines.js';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from './text.js';
 
 export const MAX_PROMPT_LENGTH = 2000;
 export const MAX_SAMPLES = 10;
 export const MAX_FRAMES = 60;
 
-/** NUL or a lone surrogate: text PostgreSQL cannot store and no tokenizer reads. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** Prompt text: at most MAX_PROMPT_LENGTH characters, well-formed Unicode without NUL. */
+/** Prompt text: at most MAX_PROMPT_LENGTH characters that PostgreSQL can store as given. */
 export const promptText = () =>
-  z
-    .string()
-    .max(MAX_PROMPT_LENGTH)
-    .refine(
-      (text) => !text.includes('\0') && !LONE_SURROGATE.test(text),
-      'must not contain NUL characters or unpaired surrogates',
-    );
+  z.string().max(MAX_PROMPT_LENGTH).refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
 
 const size = z.number().int().multipleOf(64).min(64).max(2048);
 const seed = z.number().int().min(0).max(4294967295);
