@@ -135,7 +135,7 @@ export default function GeneratePage(): ReactNode {
           label="Engine"
           value={values.engine}
           onChange={onEngine}
-          options={engines.data.map((e) => ({ value: e.id, label: e.name }))}
+          options={engines.data.map((e) => ({ value: e.id, label: `${e.name} (${e.id})` }))}
         />
         {engine && <p className="hint">{engine.description}</p>}
         <Tabs.Root

@@ -69,7 +69,11 @@ export function GenerationDialog({ id }: { id: string }): ReactNode {
                       <button
                         type="button"
                         className="link"
-                        onClick={() => navigate('/', { state: handoffState({ initUrl: a.url }) })}
+                        onClick={() =>
+                          navigate('/', {
+                            state: handoffState({ initUrl: a.url, params: { engine: g.engine } }),
+                          })
+                        }
                       >
                         Use as init image
                       </button>
