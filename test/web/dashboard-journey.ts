@@ -117,6 +117,8 @@ export async function runJourney(
   await page.getByRole('tab', { name: 'Inpainting' }).click();
   const canvas = page.getByTestId('mask-canvas');
   await canvas.waitFor();
+  // Mouse coordinates are the viewport's: bring the canvas into it first.
+  await canvas.scrollIntoViewIfNeeded();
   const box = (await canvas.boundingBox())!;
   await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
   await page.mouse.down();
@@ -165,10 +167,15 @@ async function pickEngine(page: Page, engine: string): Promise<void> {
 
 /** Waits until an <img> has loaded real pixels (not just its element). */
 async function waitForImage(page: Page, selector: string): Promise<void> {
-  // Strings, not functions: this file is typed for Node, the expressions run in the page.
+  // A function, not a string: the page's CSP forbids eval. Typed by hand, as this file is typed for Node.
   await page.waitForFunction(
-    `(() => { const img = document.querySelector(${JSON.stringify(selector)}); return img !== null && img.complete && img.naturalWidth > 0; })()`,
-    undefined,
+    (sel) => {
+      type Img = { complete: boolean; naturalWidth: number };
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): Img | null } }).document;
+      const img = doc.querySelector(sel);
+      return img !== null && img.complete && img.naturalWidth > 0;
+    },
+    selector,
     { timeout: SLOW },
   );
 }

@@ -28,6 +28,8 @@ export function AuthForm({ mode, submit }: Props): ReactNode {
     formState: { errors, isSubmitting },
   } = useForm<Fields>({ defaultValues: { email: '', password: '' } });
   const signup = mode === 'signup';
+  // Switching between sign in and sign up keeps where to go afterwards.
+  const keep = search.get('next') ? `?next=${encodeURIComponent(search.get('next')!)}` : '';
 
   const onSubmit = async ({ email, password }: Fields): Promise<void> => {
     setFailure(null);
@@ -97,11 +99,11 @@ export function AuthForm({ mode, submit }: Props): ReactNode {
         <p className="muted">
           {signup ? (
             <>
-              Already have an account? <Link href="/signin">Sign in</Link>
+              Already have an account? <Link href={`/signin${keep}`}>Sign in</Link>
             </>
           ) : (
             <>
-              New to Easel? <Link href="/signup">Create an account</Link>
+              New to Easel? <Link href={`/signup${keep}`}>Create an account</Link>
             </>
           )}
         </p>

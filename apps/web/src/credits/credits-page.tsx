@@ -138,7 +138,7 @@ function Purchases(): ReactNode {
       <ErrorText error={list.error} />
       {list.isSuccess && rows.length === 0 && <p className="muted">No purchases yet.</p>}
       {rows.length > 0 && (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Purchases">
           <table>
             <thead>
               <tr>
@@ -193,7 +193,7 @@ function Ledger(): ReactNode {
       {list.isPending && <Loading label="Loading the ledger" />}
       {list.isError && <p className="error">{errorText(list.error)}</p>}
       {rows.length > 0 && (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Ledger entries">
           <table data-testid="ledger">
             <thead>
               <tr>

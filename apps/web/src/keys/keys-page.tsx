@@ -20,7 +20,9 @@ export default function KeysPage(): ReactNode {
   const toast = useToast();
   const keys = useQuery({ queryKey: KEYS, queryFn: ({ signal }) => easel.keys.list({ signal }) });
   const engines = useQuery({ queryKey: ['engines'], queryFn: ({ signal }) => easel.engines({ signal }) });
+  // The new secret stays on this page (for the snippets) until it is left; the dialog shows it once.
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
+  const [showSecret, setShowSecret] = useState(false);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   const { register, handleSubmit, reset, formState } = useForm<{ name: string }>({
     defaultValues: { name: '' },
@@ -30,6 +32,7 @@ export default function KeysPage(): ReactNode {
     mutationFn: (name: string) => easel.keys.create(name),
     onSuccess: async (key) => {
       setCreated(key);
+      setShowSecret(true);
       reset();
       await queryClient.invalidateQueries({ queryKey: KEYS });
     },
@@ -83,7 +86,7 @@ export default function KeysPage(): ReactNode {
         <ErrorText error={keys.error} />
         {keys.data?.length === 0 && <p className="muted">No keys yet.</p>}
         {keys.data && keys.data.length > 0 && (
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0} role="region" aria-label="API keys">
             <table data-testid="keys-table">
               <thead>
                 <tr>
@@ -143,7 +146,7 @@ export default function KeysPage(): ReactNode {
         </Tabs.Root>
       </section>
 
-      <Dialog.Root open={created !== null} onOpenChange={(open) => !open && setCreated(null)}>
+      <Dialog.Root open={showSecret} onOpenChange={setShowSecret}>
         <Dialog.Portal>
           <Dialog.Overlay className="dialog-overlay" />
           <Dialog.Content className="dialog">
