@@ -146,4 +146,26 @@ describe('graceful shutdown', () => {
     await closing;
     await expect(fetch(`${own.url}/health/live`)).rejects.toThrow();
   });
+
+  it('cuts requests still running at the drain deadline, so a stuck handler cannot hold shutdown', async () => {
+    const own = await startTestApp({ SHUTDOWN_DRAIN_MS: '300' });
+    const auth = own.app.get(AuthService);
+    let entered!: () => void;
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    auth.login = () => {
+      entered();
+      return new Promise(() => {}); // never answers
+    };
+    const stuck = call(own.url, 'POST', '/api/auth/login', {
+      json: { email: 'stuck@easel.test', password: 'irrelevant-password' },
+    }).then(
+      () => 'answered',
+      () => 'cut',
+    );
+    await inHandler;
+    const started = Date.now();
+    await own.close();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(await stuck).toBe('cut');
+  });
 });

@@ -41,6 +41,8 @@ export async function startTestApp(
     // Any free port: several apps run in one test process.
     METRICS_PORT: '0',
     METRICS_HOST: '127.0.0.1',
+    // A stuck test client must not hold the file's afterAll for the production drain deadline.
+    SHUTDOWN_DRAIN_MS: '5000',
     ...env,
   });
   const logs: string[] = [];

@@ -18,6 +18,7 @@ import type { ApiMetrics } from './observability/api-metrics.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { PricingModule } from './pricing/pricing.module.js';
 import { RedisModule } from './redis/redis.module.js';
+import { SessionModule } from './session/session.module.js';
 import { StabilityModule } from './stability/stability.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -51,6 +52,7 @@ export class AppModule {
         GenerationsModule,
         StabilityModule,
         BillingModule,
+        SessionModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllErrorsFilter }],
     };

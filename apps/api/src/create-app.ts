@@ -13,6 +13,8 @@ import { serveOpenApi } from './openapi/openapi-document.js';
 import { applyBodyLimits, MULTIPART_LIMITS } from './security/body-limits.js';
 import { installCors } from './security/cors.js';
 import { installSecurityHeaders } from './security/security-headers.js';
+import { rewriteDashboardUrl } from './session/dashboard-routes.js';
+import { serveWebApp } from './web/web-app.js';
 
 export interface CreateAppOptions {
   /** Where JSON logs go (stdout by default); tests capture them. */
@@ -24,11 +26,20 @@ export interface CreateAppOptions {
  * Draining HTTP first, in the adapter's beforeClose step, lets in-flight requests finish with their pools open.
  */
 class DrainingFastifyAdapter extends FastifyAdapter {
+  drainMs = 65_000;
+
   // Nest awaits beforeClose (NestApplication.prepareClose), although its declared type says void.
   // eslint-disable-next-line @typescript-eslint/no-misused-promises
   override async beforeClose(): Promise<void> {
     super.beforeClose();
-    await this.getInstance().close();
+    const fastify = this.getInstance();
+    // A handler that never answers (a stuck dependency, a long stream) would hold close() open: cut it then.
+    const deadline = setTimeout(() => fastify.server.closeAllConnections(), this.drainMs);
+    try {
+      await fastify.close();
+    } finally {
+      clearTimeout(deadline);
+    }
   }
 }
 
@@ -43,10 +54,12 @@ export async function createApp(
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
     genReqId: requestIdFor,
+    rewriteUrl: rewriteDashboardUrl,
     // Close idle keep-alive sockets on shutdown; in-flight requests still finish.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   });
+  adapter.drainMs = config.http.shutdownDrainMs;
   const fastify = adapter.getInstance();
   installRequestHooks(fastify, logger, metrics);
   installSecurityHeaders(fastify, config);
@@ -79,5 +92,6 @@ export async function createApp(
   await app.register(fastifyMultipart, { limits: MULTIPART_LIMITS });
   app.enableShutdownHooks();
   serveOpenApi(app);
+  await serveWebApp(fastify, config.web.distDir);
   return app;
 }

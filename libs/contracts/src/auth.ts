@@ -42,3 +42,12 @@ export type SignupResponse = z.infer<typeof SignupResponse>;
 
 export const LoginResponse = z.strictObject({ accessToken: z.string() }).meta({ id: 'LoginResponse' });
 export type LoginResponse = z.infer<typeof LoginResponse>;
+
+/**
+ * The dashboard's signed-in state. The session itself rides in an httpOnly cookie; `csrfToken` goes back in the
+ * `X-CSRF-Token` header of every state-changing request (keep it in memory, never in storage).
+ */
+export const SessionResponse = z
+  .strictObject({ user: PublicUser, csrfToken: z.string() })
+  .meta({ id: 'SessionResponse' });
+export type SessionResponse = z.infer<typeof SessionResponse>;

@@ -18,6 +18,8 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   insufficient_credits: 402,
   permission_denied: 403,
+  // A dashboard request changing state without the session's X-CSRF-Token.
+  csrf_failed: 403,
   not_found: 404,
   email_taken: 409,
   idempotency_conflict: 409,

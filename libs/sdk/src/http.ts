@@ -27,6 +27,11 @@ export interface ClientOptions {
   headers?: HeaderSource;
   /** fetch's `credentials`, e.g. 'include' for a cookie session from a browser. */
   credentials?: RequestInit['credentials'];
+  /**
+   * The dashboard's cookie session instead of a bearer token: `/api/…` calls go to `/api/dashboard/…` with the
+   * cookie (credentials 'same-origin' unless set), and state changes carry the session's CSRF token.
+   */
+  session?: { csrfToken: string | (() => string | undefined) };
 }
 
 /** Per-call options, accepted by every method. */
@@ -65,7 +70,7 @@ export class Transport {
 
   /** `path` resolved against the base URL (absolute URLs pass through). */
   url(path: string, query?: RequestSpec['query']): string {
-    let url = /^[a-z][a-z0-9+.-]*:/i.test(path) ? path : `${this.baseUrl}${path}`;
+    let url = /^[a-z][a-z0-9+.-]*:/i.test(path) ? path : `${this.baseUrl}${this.routed(path)}`;
     const params = Object.entries(query ?? {}).filter(([, v]) => v !== undefined);
     if (params.length > 0) {
       const search = new URLSearchParams(params.map(([k, v]): [string, string] => [k, String(v)]));
@@ -131,7 +136,7 @@ export class Transport {
         headers,
         ...(spec.json !== undefined && { body: JSON.stringify(spec.json) }),
         signal: controller.signal,
-        ...(this.options.credentials && !spec.anonymous && { credentials: this.options.credentials }),
+        ...(this.credentials && !spec.anonymous && { credentials: this.credentials }),
       });
       if (!response.ok || !spec.stream) {
         // Read the body under the timeout too, so a connection that stalls mid-body fails and is retried.
@@ -158,12 +163,28 @@ export class Transport {
     }
   }
 
+  private get credentials(): RequestInit['credentials'] | undefined {
+    return this.options.credentials ?? (this.options.session ? 'same-origin' : undefined);
+  }
+
+  /** With a session, account routes go through the dashboard's cookie-authenticated aliases. */
+  private routed(path: string): string {
+    if (!this.options.session || !path.startsWith('/api/')) return path;
+    if (/^\/api\/(auth|session|dashboard)(\/|$|\?)/.test(path)) return path;
+    return `/api/dashboard/${path.slice('/api/'.length)}`;
+  }
+
   private async headers(spec: RequestSpec): Promise<Record<string, string>> {
     if (spec.anonymous) return { ...spec.headers };
     const extra =
       typeof this.options.headers === 'function' ? await this.options.headers() : this.options.headers;
     const headers: Record<string, string> = { accept: 'application/json', ...extra, ...spec.headers };
     if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
+    const session = this.options.session;
+    if (session && spec.method !== 'GET') {
+      const token = typeof session.csrfToken === 'function' ? session.csrfToken() : session.csrfToken;
+      if (token !== undefined) headers['x-csrf-token'] = token;
+    }
     if (spec.json !== undefined) headers['content-type'] = 'application/json';
     return headers;
   }

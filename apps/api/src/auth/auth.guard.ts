@@ -2,10 +2,13 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { PermissionDeniedError, UnauthorizedError } from '../common/domain-errors.js';
+import { CsrfFailedError, PermissionDeniedError, UnauthorizedError } from '../common/domain-errors.js';
 import { looksLikeApiKey } from '../keys/api-key-secret.js';
 import { ApiKeysService } from '../keys/api-keys.service.js';
 import { RateLimiterService } from '../rate-limit/rate-limiter.service.js';
+import { viaDashboard } from '../session/dashboard-routes.js';
+import { changesState, CSRF_HEADER, sessionIdFrom } from '../session/session-cookie.js';
+import { SessionStore } from '../session/session-store.js';
 import { AUTH_MODE, type AuthMode } from './auth-mode.js';
 import type { Principal } from './principal.js';
 
@@ -29,6 +32,7 @@ export class AuthGuard implements CanActivate {
     private readonly apiKeys: ApiKeysService,
     private readonly limiter: RateLimiterService,
     private readonly jwtGuard: JwtPassportGuard,
+    private readonly sessions: SessionStore,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -39,6 +43,10 @@ export class AuthGuard implements CanActivate {
     if (!mode) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
+    if (viaDashboard(request.originalUrl)) {
+      request.principal = await this.sessionPrincipal(request, mode);
+      return true;
+    }
     const token = bearerToken(request.headers.authorization);
     if (!token) throw new UnauthorizedError('Missing authorization header (expected "Bearer <token>")');
 
@@ -61,6 +69,21 @@ export class AuthGuard implements CanActivate {
     request.principal = (request as FastifyRequest & { user?: Principal }).user;
     if (!request.principal) throw new UnauthorizedError('Invalid or expired access token');
     return true;
+  }
+
+  /** Dashboard routes take the session cookie only (never a bearer), and its CSRF token to change anything. */
+  private async sessionPrincipal(request: FastifyRequest, mode: AuthMode): Promise<Principal> {
+    if (mode === 'api-key') throw new PermissionDeniedError('This route takes an API key');
+    const id = sessionIdFrom(request);
+    const userId = id === undefined ? null : await this.sessions.userOf(id);
+    if (id === undefined || userId === null)
+      throw new UnauthorizedError('Not signed in, or the session has ended');
+    if (changesState(request.method)) {
+      const token = request.headers[CSRF_HEADER];
+      if (!this.sessions.csrfMatches(id, typeof token === 'string' ? token : undefined))
+        throw new CsrfFailedError();
+    }
+    return { userId, via: 'session' };
   }
 }
 

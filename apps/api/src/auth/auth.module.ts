@@ -11,6 +11,7 @@ import { AuthController } from './auth.controller.js';
 import { AuthGuard, JwtPassportGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 import { JWT_ISSUER, JwtStrategy } from './jwt.strategy.js';
+import { SessionStore } from '../session/session-store.js';
 import { LoginLockout } from './login-lockout.js';
 
 @Module({
@@ -28,7 +29,23 @@ import { LoginLockout } from './login-lockout.js';
     RateLimitModule,
   ],
   controllers: [AuthController],
-  providers: [AuthService, UsersRepository, JwtStrategy, JwtPassportGuard, AuthGuard, LoginLockout],
-  exports: [AuthService, AuthGuard, JwtPassportGuard, UsersRepository, KeysCoreModule, RateLimitModule],
+  providers: [
+    AuthService,
+    UsersRepository,
+    JwtStrategy,
+    JwtPassportGuard,
+    AuthGuard,
+    LoginLockout,
+    SessionStore,
+  ],
+  exports: [
+    AuthService,
+    AuthGuard,
+    JwtPassportGuard,
+    UsersRepository,
+    SessionStore,
+    KeysCoreModule,
+    RateLimitModule,
+  ],
 })
 export class AuthModule {}

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { LoginRequest, LoginResponse, SignupRequest, SignupResponse } from '@easel/contracts';
+import type {
+  LoginRequest,
+  LoginResponse,
+  PublicUser,
+  SignupRequest,
+  SignupResponse,
+} from '@easel/contracts';
 import { Injectable, Optional } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { EmailTakenError, UnauthorizedError } from '../common/domain-errors.js';
@@ -29,8 +35,19 @@ export class AuthService {
     @Optional() private readonly metrics?: ApiMetrics,
   ) {}
 
+  /** Creates the account and logs in with an access token. */
+  async signup(body: SignupRequest): Promise<SignupResponse> {
+    const user = await this.createAccount(body);
+    return { user, accessToken: await this.issueToken(user.id) };
+  }
+
+  async login(body: LoginRequest): Promise<LoginResponse> {
+    const user = await this.verifyCredentials(body);
+    return { accessToken: await this.issueToken(user.id) };
+  }
+
   /** Creates the user, their credit account and the sign-up grant in one transaction. */
-  async signup({ email, password }: SignupRequest): Promise<SignupResponse> {
+  async createAccount({ email, password }: SignupRequest): Promise<PublicUser> {
     if (await this.users.emailExists(email)) throw new EmailTakenError();
     const passwordHash = await hashPassword(password);
     try {
@@ -43,10 +60,7 @@ export class AuthService {
         });
         return created;
       });
-      return {
-        user: { id: user.id, email: user.email, createdAt: user.createdAt.toISOString() },
-        accessToken: await this.issueToken(user.id),
-      };
+      return toPublicUser(user);
     } catch (error) {
       if (error instanceof DuplicateEmailError) throw new EmailTakenError();
       throw error;
@@ -54,7 +68,7 @@ export class AuthService {
   }
 
   /** Refused without checking the password while the account is locked (LoginLockout); every outcome audited. */
-  async login({ email, password }: LoginRequest): Promise<LoginResponse> {
+  async verifyCredentials({ email, password }: LoginRequest): Promise<PublicUser> {
     const locked = await this.lockout.lockedFor(email);
     if (locked > 0) {
       this.metrics?.login('locked');
@@ -72,7 +86,7 @@ export class AuthService {
     }
     this.metrics?.login('succeeded');
     await Promise.all([this.lockout.succeeded(email), this.audit.loginSucceeded(user.id, email)]);
-    return { accessToken: await this.issueToken(user.id) };
+    return toPublicUser(user);
   }
 
   /** For the local demo account: checks a stored password without issuing anything. */
@@ -85,4 +99,8 @@ export class AuthService {
     const payload: AccessTokenPayload = { sub: userId };
     return this.jwt.signAsync(payload);
   }
+}
+
+export function toPublicUser(user: { id: string; email: string; createdAt: Date }): PublicUser {
+  return { id: user.id, email: user.email, createdAt: user.createdAt.toISOString() };
 }

@@ -1,7 +1,8 @@
 /** Who is calling, set on the request by AuthGuard. */
 export interface Principal {
   userId: string;
-  via: 'jwt' | 'api-key';
+  /** 'session': the dashboard's cookie (same powers as a login token). */
+  via: 'jwt' | 'api-key' | 'session';
   /** Set when `via` is 'api-key'. */
   apiKeyId?: string;
 }

@@ -17,6 +17,13 @@ export class PermissionDeniedError extends DomainError {
   readonly code = 'permission_denied';
 }
 
+export class CsrfFailedError extends DomainError {
+  readonly code = 'csrf_failed';
+  constructor() {
+    super('This request needs the X-CSRF-Token of your session; reload the page and try again');
+  }
+}
+
 export class NotFoundError extends DomainError {
   readonly code = 'not_found';
 }

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { objectStoreConfigFromEnv, type ObjectStoreConfig } from '@easel/storage';
 import { type BillingConfig, billingConfigFromEnv } from './billing-config.js';
+import { DEFAULT_WEB_DIST_DIR } from '../web/web-app.js';
 import { EnvSchema } from './config.schema.js';
 
 /** The typed configuration the whole API reads; built once at start by `loadConfig`. */
@@ -15,11 +16,16 @@ export interface AppConfig {
     imageBodyLimitBytes: number;
     trustProxy: boolean;
     workers: number;
+    shutdownDrainMs: number;
   };
   database: { url: string; autoMigrate: boolean; preparedStatements: boolean };
   redis: { url: string; keyPrefix: string };
   dataDir: string;
   jwt: { secret: string; ttlSeconds: number };
+  /** The dashboard's cookie session; `secure` when served over HTTPS (PUBLIC_URL) or in production. */
+  session: { ttlSeconds: number; secure: boolean; csrfSecret: string };
+  /** The built dashboard's folder (served at `/`). */
+  web: { distDir: string };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   logFormat: 'pretty' | 'json';
   metrics: { enabled: boolean; host: string; port: number; token: string | undefined };
@@ -101,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       imageBodyLimitBytes: e.IMAGE_BODY_LIMIT_BYTES,
       trustProxy: e.TRUST_PROXY,
       workers: e.API_WORKERS,
+      shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     },
     database: {
       url: e.DATABASE_URL,
@@ -110,6 +117,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
     dataDir,
     jwt: { secret: jwtSecret, ttlSeconds: e.JWT_TTL_SECONDS },
+    session: {
+      ttlSeconds: e.SESSION_TTL_SECONDS,
+      secure: e.NODE_ENV === 'production' || e.PUBLIC_URL.startsWith('https:'),
+      csrfSecret: derivedSecret(jwtSecret, 'session-csrf'),
+    },
+    web: { distDir: path.resolve(e.WEB_DIST_DIR ?? DEFAULT_WEB_DIST_DIR) },
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' ? 'pretty' : 'json'),
     metrics: {

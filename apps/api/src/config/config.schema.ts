@@ -24,6 +24,12 @@ export const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: positiveInt.default(131_072),
   TRUST_PROXY: bool.default(false),
+  /** The built dashboard (apps/web/dist by default), served at `/`. */
+  WEB_DIST_DIR: z.string().optional(),
+  /** How long a dashboard session lasts without use (each use renews it). */
+  SESSION_TTL_SECONDS: positiveInt.default(7 * 24 * 3600),
+  /** On shutdown, connections still open this long after draining began are closed: past the longest `Prefer: wait`. */
+  SHUTDOWN_DRAIN_MS: positiveInt.default(65_000),
   RATE_LIMIT_WINDOW_MS: positiveInt.default(60_000),
   RATE_LIMIT_API_KEY_MAX: positiveInt.default(600),
   RATE_LIMIT_AUTH_IP_MAX: positiveInt.default(20),

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { requestContext } from '../common/logging.js';
+import { WEB_FALLBACK_ROUTE } from '../web/web-app.js';
 import { type ApiMetrics, UNMATCHED_ROUTE } from './api-metrics.js';
 
 /**
@@ -16,11 +17,14 @@ export function installRequestHooks(fastify: FastifyInstance, logger: Logger, me
     requestContext.run({ requestId: request.id, clientIp: () => request.ip }, done);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
     const status = reply.statusCode;
+    // The dashboard's catch-all answers unknown paths with 404: those stay 'unmatched', as before it existed.
+    const pattern = request.routeOptions.url;
+    const route =
+      pattern === undefined || (pattern === WEB_FALLBACK_ROUTE && status === 404) ? UNMATCHED_ROUTE : pattern;
     const ms = reply.elapsedTime;
     metrics.observeRequest(request.method, route, status, ms / 1000);
-    accessLog(request.id, request.method, request.url, route, status, ms);
+    accessLog(request.id, request.method, request.originalUrl, route, status, ms);
     done();
   });
 }

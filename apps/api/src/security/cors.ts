@@ -20,7 +20,7 @@ const PREFLIGHT_MAX_AGE_SECONDS = '600';
 export function installCors(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     const origin = request.headers.origin;
-    if (origin === undefined || sameOriginOnly(request.url)) return done();
+    if (origin === undefined || sameOriginOnly(request.originalUrl)) return done();
     void reply.header('access-control-allow-origin', '*').header('vary', 'origin');
     if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
       void reply
