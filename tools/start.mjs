@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { buildWeb } from './web/build-web.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const env = { ...process.env };
@@ -38,6 +39,13 @@ function stop(code = 0) {
 
 process.on('SIGINT', () => stop());
 process.on('SIGTERM', () => stop());
+
+// The dashboard the API serves at /: rebuilt when its sources are newer than apps/web/dist.
+try {
+  buildWeb();
+} catch (error) {
+  console.error(`The dashboard did not build; the API starts without it.\n${error.message}`);
+}
 
 // Metrics on any free port (logged at start) unless METRICS_PORT says which: two checkouts can run side by side.
 const api = start('API', 'apps/api/dist/main.js', { METRICS_PORT: env.METRICS_PORT ?? '0' });
@@ -77,8 +85,10 @@ async function printGenerateHint() {
   for (let i = 0; i < 120 && !stopping; i++) {
     await new Promise((resolve) => setTimeout(resolve, 500));
     let key;
+    let demo;
     try {
-      key = JSON.parse(readFileSync(file, 'utf8')).apiKey;
+      demo = JSON.parse(readFileSync(file, 'utf8'));
+      key = demo.apiKey;
       const ready = await fetch(`http://127.0.0.1:${port}/api/engines`, {
         headers: { authorization: `Bearer ${key}` },
       });
@@ -92,6 +102,8 @@ async function printGenerateHint() {
       : engines.split('=')[0];
     process.stdout.write(
       [
+        `  Dashboard: http://localhost:${port}/  (sign in as ${demo.email} / ${demo.password})`,
+        '',
         `  Engine ${engine} is up. Generate an image (Stability v1 API):`,
         `  curl -H "Authorization: Bearer ${key}" -H "Content-Type: application/json" -H "Accept: image/png" \\`,
         `    -d '{"text_prompts":[{"text":"a large red circle on the left on a blue background"}],"steps":20}' \\`,

@@ -34,6 +34,7 @@ describe('pricing quote', () => {
     ['?width=512&height=512&steps=100', 2],
     ['?width=768&height=768&steps=50', 3],
     ['?width=768&height=768&steps=50&samples=4', 12],
+    ['?width=64&height=64&steps=20', 1],
   ])('GET /api/pricing/quote%s → %i credits', async (query, credits) => {
     const reply = await call(t.url, 'GET', `/api/pricing/quote${query}`);
     expect(reply.status).toBe(200);

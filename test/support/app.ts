@@ -21,8 +21,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** `env` overrides the embedded defaults, e.g. `{ RATE_LIMIT_AUTH_IP_MAX: '3' }`. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/**
+ * `env` overrides the embedded defaults, e.g. `{ RATE_LIMIT_AUTH_IP_MAX: '3' }`; `port` when the URL must be
+ * known before the app starts (PUBLIC_URL for a browser that Stripe's checkout sends back).
+ */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { port?: number } = {},
+): Promise<TestApp> {
   await migrateTestDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -47,7 +53,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     },
   });
   const app = await createApp(config, { logStream });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const { port } = app.getHttpServer().address() as { port: number };
   const metricsPort = app.get(MetricsEndpoint).port;
   return {

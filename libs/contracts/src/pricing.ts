@@ -21,9 +21,10 @@ export function creditsFor({ width, height, steps, samples }: PricingInput): num
   return perImage * samples;
 }
 
-const dimension = z.coerce.number().int().multipleOf(64).min(128).max(2048);
+// From 64 px like the generation request itself, so every size an engine takes (easel-tiny: 64×64) can be quoted.
+const dimension = z.coerce.number().int().multipleOf(64).min(64).max(2048);
 
-/** Query of GET /api/pricing/quote; limits follow Stability v1 (multiples of 64, steps 10..150, samples 1..10). */
+/** Query of GET /api/pricing/quote: sizes as generations take them (multiples of 64), steps 10..150, samples 1..10. */
 export const PricingQuoteQuery = z
   .strictObject({
     width: dimension.default(512),

@@ -56,6 +56,7 @@ export function printDemoBanner(url: string, demo: DemoCredentials): void {
   const lines = [
     '',
     `Easel API listening on ${url}`,
+    `  Dashboard:  ${url}/`,
     `  API docs:   ${url}/docs`,
     `  Demo login: ${demo.email} / ${demo.password}`,
     `  API key:    ${demo.apiKey}`,
