@@ -64,6 +64,8 @@ export async function createApp(
   });
   adapter.drainMs = config.http.shutdownDrainMs;
   const fastify = adapter.getInstance();
+  // Routes registered before Nest sets its error handler (Swagger UI's, once a plugin load runs early) keep this one.
+  fastify.setErrorHandler(frameworkErrorHandler);
   installRequestHooks(fastify, logger, metrics);
   installSecurityHeaders(fastify, config);
   installCors(fastify);

@@ -7,8 +7,9 @@ import { isV1Route, v1ErrorName } from '../stability/v1-error-names.js';
 import { mapError } from './error-mapping.js';
 
 /**
- * Fastify's router refuses some URLs before any route runs (bad percent-encoding, a path parameter over
- * maxParamLength); without this they would answer in Fastify's own shape instead of `{id, name, message}`.
+ * Errors Nest's filter never sees, answered in `{id, name, message}` like every other: Fastify's router refusing a
+ * URL before any route runs (bad percent-encoding, a path parameter over maxParamLength), and errors thrown by
+ * routes registered on Fastify directly (Swagger UI's) before Nest installs its own error handler.
  */
 export function frameworkErrorHandler(
   error: FastifyError,
@@ -17,6 +18,7 @@ export function frameworkErrorHandler(
 ): void {
   const native = mapError(error);
   const mapped = isV1Route(request.url) ? { ...native, ...v1ErrorName(native.code, native.status) } : native;
+  if (mapped.unexpected) request.log.error({ err: error }, 'unhandled error');
   const body: ErrorBody = { id: String(request.id), name: mapped.code, message: mapped.message };
   void reply.status(mapped.status).header('content-type', 'application/json; charset=utf-8').send(body);
 }
