@@ -64,8 +64,6 @@ export async function createApp(
   });
   adapter.drainMs = config.http.shutdownDrainMs;
   const fastify = adapter.getInstance();
-  // Routes registered before Nest sets its error handler (Swagger UI's, once a plugin load runs early) keep this one.
-  fastify.setErrorHandler(frameworkErrorHandler);
   installRequestHooks(fastify, logger, metrics);
   installSecurityHeaders(fastify, config);
   installCors(fastify);
@@ -97,6 +95,6 @@ export async function createApp(
   await app.register(fastifyMultipart, { limits: MULTIPART_LIMITS });
   app.enableShutdownHooks();
   serveOpenApi(app);
-  await serveWebApp(fastify, config.web.distDir);
+  serveWebApp(fastify, config.web.distDir);
   return app;
 }

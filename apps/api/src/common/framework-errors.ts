@@ -7,9 +7,8 @@ import { isV1Route, v1ErrorName } from '../stability/v1-error-names.js';
 import { mapError } from './error-mapping.js';
 
 /**
- * Errors Nest's filter never sees, answered in `{id, name, message}` like every other: Fastify's router refusing a
- * URL before any route runs (bad percent-encoding, a path parameter over maxParamLength), and errors thrown by
- * routes registered on Fastify directly (Swagger UI's) before Nest installs its own error handler.
+ * Fastify's router refuses some URLs before any route runs (bad percent-encoding, a path parameter over
+ * maxParamLength); without this they would answer in Fastify's own shape instead of `{id, name, message}`.
  */
 export function frameworkErrorHandler(
   error: FastifyError,
