@@ -13,21 +13,26 @@ import fc from 'fast-check';
 /** Anything a JSON parser can return, strings with any code point (NUL and lone surrogates included). */
 export const anyJson: fc.Arbitrary<unknown> = fc.jsonValue({ maxDepth: 4, stringUnit: 'binary' });
 
+/** Characters that break text handling: NUL, lone surrogates, bidi overrides, zero-width, astral, quotes. */
+const hostileChar = fc.constantFrom(
+  'a',
+  'Z',
+  ' ',
+  '\u0000',
+  '\ud800',
+  '\udfff',
+  '\u202e',
+  '\u200b',
+  'é',
+  '😀',
+  '\n',
+  '"',
+  '\\',
+);
 const hostileString = fc.oneof(
+  { weight: 3, arbitrary: fc.string({ unit: hostileChar, minLength: 1, maxLength: 12 }) },
   fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom(
-    '',
-    ' ',
-    '\u0000',
-    '\ud800',
-    '\u202e',
-    'NaN',
-    'Infinity',
-    '-0',
-    '1e400',
-    '__proto__',
-    'null',
-  ),
+  fc.constantFrom('', ' ', 'NaN', 'Infinity', '-0', '1e400', '__proto__', 'null'),
   fc.string({ minLength: 1990, maxLength: 2010 }),
 );
 const hostileNumber = fc.oneof(
