@@ -162,7 +162,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Credits a generation of this size, step count and sample count costs (public) */
+    /** Credits a generation of this size, step count and sample (or interpolation frame) count costs: exactly what it is charged (public) */
     get: operations['PricingController_quote'];
     put?: never;
     post?: never;
@@ -1603,6 +1603,7 @@ export interface operations {
         height?: number;
         steps?: number;
         samples?: number;
+        frames?: number;
       };
       header?: never;
       path?: never;

@@ -177,6 +177,8 @@ export interface PricingQuoteQuery {
   height?: number;
   steps?: number;
   samples?: number;
+  /** An interpolation's frames, each priced as an image (instead of samples). */
+  frames?: number;
 }
 
 export interface PricingQuote {
