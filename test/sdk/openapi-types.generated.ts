@@ -723,6 +723,11 @@ export interface components {
       startedAt: string | null;
       /** Format: date-time */
       finishedAt: string | null;
+      /**
+       * Format: date-time
+       * @description When its images were deleted (the record and its charge stay); artifacts are then empty
+       */
+      imagesDeletedAt: string | null;
       timings: {
         queueMs: number | null;
         pipelineMs: number | null;

@@ -108,6 +108,10 @@ export const Generation = z
     createdAt: z.iso.datetime(),
     startedAt: z.iso.datetime().nullable(),
     finishedAt: z.iso.datetime().nullable(),
+    imagesDeletedAt: z.iso
+      .datetime()
+      .nullable()
+      .describe('When its images were deleted (the record and its charge stay); artifacts are then empty'),
     timings: z
       .strictObject({
         queueMs: z.number().nullable(),

@@ -92,6 +92,8 @@ export interface Generation {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** When its images were deleted (the record and its charge stay); artifacts are then empty. */
+  imagesDeletedAt: string | null;
   timings: { queueMs: number | null; pipelineMs: number | null; totalMs: number | null } | null;
 }
 
