@@ -66,10 +66,14 @@ export default function GeneratePage(): ReactNode {
   const handoff = useRef<Handoff | null>(readHandoff());
   const lastSeed = run.state.generation?.artifacts[0]?.seed ?? null;
 
-  // The first engine (or the one a reused generation named), with its native size and defaults.
+  // Once, when the engines are known: the first engine (or the one a reused generation named), with its native
+  // size and defaults, and the reused settings. Not keyed on the form's engine value: a render may still see the
+  // value from before the reset, and a second reset would drop the reused settings.
+  const initialized = useRef(false);
   useEffect(() => {
     const list = engines.data;
-    if (!list || list.length === 0 || values.engine) return;
+    if (initialized.current || !list || list.length === 0) return;
+    initialized.current = true;
     const wanted = handoff.current?.params?.engine;
     const chosen = list.find((e) => e.id === wanted) ?? list[0];
     reset({ ...DEFAULTS, ...engineDefaults(chosen), ...(handoff.current?.params ?? {}), engine: chosen.id });
@@ -78,7 +82,7 @@ export default function GeneratePage(): ReactNode {
     if (initUrl) {
       fetchInitImage(initUrl, 'past generation').then(setInit, (error: unknown) => toast(errorText(error)));
     }
-  }, [engines.data, values.engine, reset, toast]);
+  }, [engines.data, reset, toast]);
 
   const onEngine = (id: string): void => {
     const next = engines.data?.find((e) => e.id === id);
