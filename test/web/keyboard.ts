@@ -3,7 +3,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { WebStack } from './web-harness.js';
-import { errorsOf, newUser, PASSWORD, trackErrors, waitForImage } from './web-helpers.js';
+import { errorsOf, newUser, PASSWORD, testPng, trackErrors, waitForImage } from './web-helpers.js';
 
 interface Focused {
   /** tag#id "accessible text", for messages. */
@@ -26,17 +26,27 @@ async function focused(page: Page): Promise<Focused | null> {
       parentElement: El | null;
       labels?: El[] | null;
       getAttribute(name: string): string | null;
+      type?: string;
       closest(selector: string): El | null;
+      getBoundingClientRect(): { width: number; height: number };
       blur(): void;
       focus(): void;
     };
     const g = globalThis as unknown as {
       document: { activeElement: El | null; body: El };
-      getComputedStyle(e: El): { outlineStyle: string; outlineWidth: string; boxShadow: string };
+      getComputedStyle(e: El): {
+        outlineStyle: string;
+        outlineWidth: string;
+        boxShadow: string;
+        clip: string;
+      };
     };
     const el = g.document.activeElement;
     if (!el || el === g.document.body) return null;
-    const related: El[] = [el, ...Array.from(el.labels ?? [])];
+    // A visually hidden control (1 px, clipped) shows nothing of its own ring: then its label or box must.
+    const box = el.getBoundingClientRect();
+    const shown = box.width > 4 && box.height > 4 && g.getComputedStyle(el).clip === 'auto';
+    const related: El[] = [...(shown ? [el] : []), ...Array.from(el.labels ?? [])];
     if (el.parentElement) related.push(el.parentElement);
     if (el.parentElement?.parentElement) related.push(el.parentElement.parentElement);
     const looks = (): string[] =>
@@ -51,7 +61,7 @@ async function focused(page: Page): Promise<Focused | null> {
     el.focus();
     const text = (el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40);
     return {
-      what: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${text}"`,
+      what: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.tagName === 'INPUT' ? `[${el.type}]` : ''} "${text}"`,
       visible: focusedLooks.some((l, i) => l !== blurredLooks[i]),
       dialog: el.closest('[role=dialog]') !== null,
     };
@@ -98,7 +108,7 @@ export async function keyboardOnly(stack: WebStack, context: BrowserContext): Pr
   // Sign in.
   await page.goto(`${stack.api.url}/signin`);
   await page.getByRole('heading', { name: 'Sign in to Easel' }).waitFor();
-  await tabTo(page, (f) => f.what.startsWith('input#email'), stops);
+  await tabTo(page, (f) => f.what.startsWith('input#email['), stops);
   await page.keyboard.type(user.email);
   await page.keyboard.press('Tab');
   await page.keyboard.type(PASSWORD);
@@ -121,6 +131,25 @@ export async function keyboardOnly(stack: WebStack, context: BrowserContext): Pr
   await page.keyboard.press('Space');
   await waitForImage(page, '[data-testid=result-image]');
   // Every stop on the page, the result's links and buttons included.
+  await tabRound(page, stops);
+
+  // Inpainting: the mode tabs (arrows, then Enter), the image from the file chooser (Space on the file input),
+  // then every stop of the mask tools.
+  await tabTo(page, named('Text to image'), stops, 120);
+  // Radix moves focus between tabs a tick after the key: wait for it before the next key, as a person would.
+  for (const next of ['Image to image', 'Inpainting']) {
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(async () => (await focused(page))?.what).toContain(`"${next}"`);
+  }
+  await page.keyboard.press('Enter');
+  await page.getByRole('tab', { name: 'Inpainting', selected: true }).waitFor();
+  await tabTo(page, (f) => f.what.includes('[file]'), stops);
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+  await chooser.setFiles({ name: 'chosen.png', mimeType: 'image/png', buffer: await testPng() });
+  await page.getByTestId('mask-canvas').waitFor();
+  await tabTo(page, named('Mask everything'), stops);
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.getByTestId('mask-coverage').textContent()).toContain('100% of the image');
   await tabRound(page, stops);
 
   // API keys: the nav link, a key through the form, its dialog closed with Escape.
