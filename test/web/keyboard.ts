@@ -166,7 +166,8 @@ export async function keyboardOnly(stack: WebStack, context: BrowserContext): Pr
   await tabRound(page, stops);
   await page.keyboard.press('Escape');
   await page.getByTestId('new-key-secret').waitFor({ state: 'detached' });
-  expect((await focused(page))?.what).toBe('button "Create key"');
+  // Focus goes back when the dialog has gone (a tick after it leaves the page).
+  await expect.poll(async () => (await focused(page))?.what).toBe('button "Create key"');
 
   // The revoke dialog: opened with Space, left with its Cancel button; focus back on Revoke.
   await tabTo(page, named('Revoke'), stops);
@@ -175,7 +176,7 @@ export async function keyboardOnly(stack: WebStack, context: BrowserContext): Pr
   await tabTo(page, named('Cancel'), stops);
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Revoke keyboard?' }).waitFor({ state: 'detached' });
-  expect((await focused(page))?.what).toMatch(/^button "Revoke/);
+  await expect.poll(async () => (await focused(page))?.what).toMatch(/^button "Revoke/);
   await tabRound(page, stops);
 
   const unseen = [...new Set(stops.filter((s) => !s.visible).map((s) => s.what))];
