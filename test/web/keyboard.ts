@@ -176,7 +176,7 @@ export async function keyboardOnly(stack: WebStack, context: BrowserContext): Pr
   await tabTo(page, named('Cancel'), stops);
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Revoke keyboard?' }).waitFor({ state: 'detached' });
-  await expect.poll(async () => (await focused(page))?.what).toMatch(/^button "Revoke/);
+  await expect.poll(async () => (await focused(page))?.what ?? '').toMatch(/^button "Revoke/);
   await tabRound(page, stops);
 
   const unseen = [...new Set(stops.filter((s) => !s.visible).map((s) => s.what))];
