@@ -126,7 +126,8 @@ describe('API logs', () => {
     const { output } = await run(
       'apps/api/src/main.ts',
       apiEnv({ NODE_ENV: 'development', DEMO_ACCOUNT: 'false', LOG_LEVEL: 'info' }),
-      /Easel API listening on/,
+      // Both lines, in either order: pretty logs come through a worker thread, after the plain console line.
+      /^(?=[\s\S]*Easel API listening on)(?=[\s\S]*Nest application successfully started)/,
     );
     expect(output).toContain('Easel API listening on');
     expect(output).toMatch(

@@ -50,11 +50,16 @@ export async function createTestUser(
     passwordHash = await argon2.hash(opts.password, { type: argon2.argon2id });
   }
   await db.$executeRaw`INSERT INTO users (id, email, password_hash) VALUES (${id}::uuid, ${email}, ${passwordHash})`;
-  await db.$executeRaw`INSERT INTO credit_balances (user_id, credits) VALUES (${id}::uuid, ${credits}::int)`;
-  if (credits > 0) {
-    await db.$executeRaw`INSERT INTO ledger_entries (id, user_id, amount, kind, reference, balance_after)
-      VALUES (${randomUUID()}::uuid, ${id}::uuid, ${credits}::int, 'grant', ${`test:${id}`}, ${credits}::int)`;
-  }
+  // One timestamp for the balance and its grant, as the ledger writes them: the next movement is stamped after
+  // both (a balance stamped before its entry let a movement share the entry's millisecond and blur the order).
+  await db.$executeRaw`
+    WITH balance AS (
+      INSERT INTO credit_balances (user_id, credits, updated_at)
+      VALUES (${id}::uuid, ${credits}::int, clock_timestamp()) RETURNING updated_at
+    )
+    INSERT INTO ledger_entries (id, user_id, amount, kind, reference, balance_after, created_at)
+    SELECT ${randomUUID()}::uuid, ${id}::uuid, ${credits}::int, 'grant', ${`test:${id}`}, ${credits}::int, updated_at
+      FROM balance WHERE ${credits}::int > 0`;
   return { id, email, ...(opts.password !== undefined ? { password: opts.password } : {}) };
 }
 
