@@ -92,10 +92,15 @@ export async function historyActions(stack: WebStack, context: BrowserContext): 
   const after = await apiGet<GenerationJson>(context, stack, `generations/${before.id}`);
   expect(after).toMatchObject({ status: 'succeeded', cost: 1, artifacts: [] });
   expect(after.imagesDeletedAt).toEqual(expect.any(String));
+  // Opened by its address, it says so.
+  await page.goto(`${url}/history/${before.id}`);
+  await expect.poll(() => dialog.textContent()).toContain('Its pictures were deleted on');
   const gone = await context.request.get(new URL(before.artifacts[0].url, url).toString());
   expect(gone.status()).toBe(404);
 
   // The session lapses (cookie gone): the next page the app loads sends the visitor to sign in, and back.
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
   await context.clearCookies();
   await page.getByRole('link', { name: 'Credits', exact: true }).click();
   await page.getByRole('heading', { name: 'Sign in to Easel' }).waitFor();
