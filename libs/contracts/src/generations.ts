@@ -5,6 +5,7 @@ import { GenerationMode, Sampler } from './engines.js';
 export const MAX_PROMPT_LENGTH = 2000;
 export const MAX_SAMPLES = 10;
 export const MAX_FRAMES = 60;
+export const MAX_STEPS = 150;
 
 const size = z.number().int().multipleOf(64).min(64).max(2048);
 const seed = z.number().int().min(0).max(4294967295);
@@ -48,7 +49,7 @@ export const CreateGenerationRequest = z
     negativePrompt: z.string().max(MAX_PROMPT_LENGTH).optional(),
     width: size.optional().describe("Default: the engine's native width"),
     height: size.optional().describe("Default: the engine's native height"),
-    steps: z.number().int().min(1).max(150).optional(),
+    steps: z.number().int().min(1).max(MAX_STEPS).optional(),
     cfgScale: z.number().min(0).max(35).optional(),
     sampler: Sampler.optional(),
     seed: seed.optional().describe('0 or absent: random'),
@@ -107,6 +108,10 @@ export const Generation = z
     createdAt: z.iso.datetime(),
     startedAt: z.iso.datetime().nullable(),
     finishedAt: z.iso.datetime().nullable(),
+    imagesDeletedAt: z.iso
+      .datetime()
+      .nullable()
+      .describe('When its images were deleted (the record and its charge stay); artifacts are then empty'),
     timings: z
       .strictObject({
         queueMs: z.number().nullable(),
