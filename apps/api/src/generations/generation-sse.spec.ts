@@ -34,7 +34,7 @@ describe('generation event stream', () => {
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as { port: number };
     const response = await fetch(`http://127.0.0.1:${port}/events`);
-    const reader = response.body!.getReader();
+    const reader: ReadableStreamDefaultReader<Uint8Array> = response.body!.getReader();
     await reader.read(); // the queued event: the stream is subscribed
     events.publish(ID, { type: 'started', startedAt: '2026-12-06T00:00:01.000Z' });
     events.publish(ID, { type: 'progress', step: 2, total: 24 });
