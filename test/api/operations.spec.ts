@@ -35,13 +35,15 @@ describe('pricing quote', () => {
     ['?width=768&height=768&steps=50', 3],
     ['?width=768&height=768&steps=50&samples=4', 12],
     ['?width=64&height=64&steps=20', 1],
+    ['?width=64&height=64&steps=1', 1],
+    ['?width=512&height=512&steps=100&frames=60', 120],
   ])('GET /api/pricing/quote%s → %i credits', async (query, credits) => {
     const reply = await call(t.url, 'GET', `/api/pricing/quote${query}`);
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({ credits });
   });
 
-  it.each(['width=500', 'steps=5', 'samples=11', 'height=abc', 'width=512&cfg_scale=7'])(
+  it.each(['width=500', 'steps=0', 'samples=11', 'height=abc', 'width=512&cfg_scale=7'])(
     'refuses %s with 400 naming the parameter',
     async (query) => {
       const reply = await call(t.url, 'GET', `/api/pricing/quote?${query}`);

@@ -162,7 +162,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Credits a generation of this size, step count and sample count costs (public) */
+    /** Credits a generation of this size, step count and sample (or interpolation frame) count costs: exactly what it is charged (public) */
     get: operations['PricingController_quote'];
     put?: never;
     post?: never;
@@ -723,6 +723,11 @@ export interface components {
       startedAt: string | null;
       /** Format: date-time */
       finishedAt: string | null;
+      /**
+       * Format: date-time
+       * @description When its images were deleted (the record and its charge stay); artifacts are then empty
+       */
+      imagesDeletedAt: string | null;
       timings: {
         queueMs: number | null;
         pipelineMs: number | null;
@@ -1603,6 +1608,7 @@ export interface operations {
         height?: number;
         steps?: number;
         samples?: number;
+        frames?: number;
       };
       header?: never;
       path?: never;

@@ -1,11 +1,16 @@
 /**
- * The dashboard in headless Chromium against the real stack (API, GPU worker on easel-tiny, Stripe test server):
- * the whole journey on a desktop and at phone width (360 px), axe-core on every page, no CSP violations or
- * uncaught errors, screenshots of every page in test-artifacts/web/.
+ * The dashboard in headless Chromium against the real stack (API, GPU worker on easel-tiny, Stripe test server),
+ * one stack and one browser for the whole file: the journey on a desktop and at phone width (axe-core on every
+ * page, screenshots in test-artifacts/web/), then the features the journey does not reach — an init image
+ * pasted and dropped, mask editing, cancel, out of credits, interpolation, history's actions, the keyboard.
  */
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executableExists, systemDepsReady } from '../support/system-deps.js';
 import { runJourney } from './dashboard-journey.js';
+import { cancelMidRun, interpolation, maskEditing, outOfCredits, pasteAndDrop } from './generate-features.js';
+import { historyActions } from './history-features.js';
+import { keyboardOnly } from './keyboard.js';
 import { CHROMIUM, startWebStack, type WebStack } from './web-harness.js';
 
 const ready = systemDepsReady('dashboard browser tests', [
@@ -52,5 +57,34 @@ describe.skipIf(!ready)('the dashboard in Chromium', () => {
       }
     },
     150_000,
+  );
+
+  /** Each feature in a fresh desktop context (its own cookies) with clipboard access; no page errors. */
+  const feature = (run: (stack: WebStack, context: BrowserContext) => Promise<string[]>) => async () => {
+    const context = await stack.browser.newContext({
+      viewport: { width: 1280, height: 860 },
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
+    try {
+      expect(await run(stack, context)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  };
+
+  it('image to image from a pasted and a dropped file', feature(pasteAndDrop), 60_000);
+  it('the mask: brush, clear, eraser, undo — and the pixels the API gets', feature(maskEditing), 60_000);
+  it('cancel mid-run: the generation ends canceled and the credits come back', feature(cancelMidRun), 90_000);
+  it('out of credits: the 402 as a sentence with a link to buy credits', feature(outOfCredits), 60_000);
+  it('interpolation: two prompts, four frames, the animation', feature(interpolation), 60_000);
+  it(
+    'history: download the PNG with its parameters, copy seed, reuse settings, delete; a lapsed session',
+    feature(historyActions),
+    60_000,
+  );
+  it(
+    'keyboard only: sign in, generate, key dialogs; every focus stop visible',
+    feature(keyboardOnly),
+    90_000,
   );
 });

@@ -6,6 +6,7 @@ import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from './text.js';
 export const MAX_PROMPT_LENGTH = 2000;
 export const MAX_SAMPLES = 10;
 export const MAX_FRAMES = 60;
+export const MAX_STEPS = 150;
 
 /** Prompt text: at most MAX_PROMPT_LENGTH characters that PostgreSQL can store as given. */
 export const promptText = () =>
@@ -53,7 +54,7 @@ export const CreateGenerationRequest = z
     negativePrompt: promptText().optional(),
     width: size.optional().describe("Default: the engine's native width"),
     height: size.optional().describe("Default: the engine's native height"),
-    steps: z.number().int().min(1).max(150).optional(),
+    steps: z.number().int().min(1).max(MAX_STEPS).optional(),
     cfgScale: z.number().min(0).max(35).optional(),
     sampler: Sampler.optional(),
     seed: seed.optional().describe('0 or absent: random'),
@@ -112,6 +113,10 @@ export const Generation = z
     createdAt: z.iso.datetime(),
     startedAt: z.iso.datetime().nullable(),
     finishedAt: z.iso.datetime().nullable(),
+    imagesDeletedAt: z.iso
+      .datetime()
+      .nullable()
+      .describe('When its images were deleted (the record and its charge stay); artifacts are then empty'),
     timings: z
       .strictObject({
         queueMs: z.number().nullable(),

@@ -92,6 +92,8 @@ export interface Generation {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** When its images were deleted (the record and its charge stay); artifacts are then empty. */
+  imagesDeletedAt: string | null;
   timings: { queueMs: number | null; pipelineMs: number | null; totalMs: number | null } | null;
 }
 
@@ -177,6 +179,8 @@ export interface PricingQuoteQuery {
   height?: number;
   steps?: number;
   samples?: number;
+  /** An interpolation's frames, each priced as an image (instead of samples). */
+  frames?: number;
 }
 
 export interface PricingQuote {

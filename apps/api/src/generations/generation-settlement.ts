@@ -16,7 +16,8 @@ type SettledRow = Omit<GenerationRecord, 'artifacts'>;
 
 const SETTLED_COLUMNS = Prisma.sql`id::text AS id, user_id::text AS "userId", engine, mode, status::text AS status,
   params, cost, error_name AS "errorName", error_message AS "errorMessage", webhook_url AS "webhookUrl",
-  pipeline_ms AS "pipelineMs", created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
+  pipeline_ms AS "pipelineMs", created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt",
+  images_deleted_at AS "imagesDeletedAt"`;
 
 export const refundReference = (id: string): string => `generation:${id}:refund`;
 export const debitReference = (id: string): string => `generation:${id}:debit`;

@@ -49,8 +49,11 @@ export async function streamGenerationEvents(
   if (current.startedAt) send('started', { id, startedAt: current.startedAt });
   const latest = sources.events.latestProgress(id);
   const preview = sources.events.latestPreview(id);
+  // A stream that joins between the first preview and the next (seconds apart) would otherwise show none.
+  let previewSent = false;
   if (latest && current.startedAt && !isFinished(current.status)) {
     send('progress', { id, ...latest, ...(preview && { preview }) });
+    previewSent = preview !== undefined;
   }
   if (isFinished(current.status)) {
     unsubscribe();
@@ -77,12 +80,9 @@ export async function streamGenerationEvents(
         started = true;
         send('started', { id, startedAt: event.startedAt });
       } else if (event.type === 'progress') {
-        send('progress', {
-          id,
-          step: event.step,
-          total: event.total,
-          ...(event.preview && { preview: event.preview }),
-        });
+        const preview = event.preview ?? (previewSent ? undefined : sources.events.latestPreview(id));
+        if (preview) previewSent = true;
+        send('progress', { id, step: event.step, total: event.total, ...(preview && { preview }) });
       } else if (event.type === 'finished') {
         void finish();
       }

@@ -24,6 +24,8 @@ export interface GenerationRecord {
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** When its images were deleted (DELETE /api/generations/:id); the record and its ledger entries stay. */
+  imagesDeletedAt: Date | null;
   artifacts: ArtifactRecord[];
 }
 
@@ -93,6 +95,7 @@ export async function toView(record: GenerationRecord, options: ViewOptions): Pr
     createdAt: record.createdAt.toISOString(),
     startedAt: record.startedAt?.toISOString() ?? null,
     finishedAt: record.finishedAt?.toISOString() ?? null,
+    imagesDeletedAt: record.imagesDeletedAt?.toISOString() ?? null,
     timings: started
       ? {
           queueMs: ms(record.createdAt, record.startedAt),

@@ -1,4 +1,4 @@
-import { creditsFor, PricingQuote, PricingQuoteQuery } from '@easel/contracts';
+import { PricingQuote, PricingQuoteQuery, quoteCredits } from '@easel/contracts';
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiZodResponse, ValidQuery } from '../common/validated.decorators.js';
@@ -7,10 +7,13 @@ import { ApiErrors, ApiZodResponse, ValidQuery } from '../common/validated.decor
 @Controller('api/pricing')
 export class PricingController {
   @Get('quote')
-  @ApiOperation({ summary: 'Credits a generation of this size, step count and sample count costs (public)' })
+  @ApiOperation({
+    summary:
+      'Credits a generation of this size, step count and sample (or interpolation frame) count costs: exactly what it is charged (public)',
+  })
   @ApiZodResponse(200, PricingQuote)
   @ApiErrors(400)
   quote(@ValidQuery(PricingQuoteQuery) query: PricingQuoteQuery): PricingQuote {
-    return { credits: creditsFor(query) };
+    return { credits: quoteCredits(query) };
   }
 }

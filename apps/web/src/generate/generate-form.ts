@@ -81,16 +81,37 @@ export function initFits(init: InitImage, engine: Engine): boolean {
   return fits(init.width) && fits(init.height) && init.width * init.height <= engine.maxPixels;
 }
 
-/** The size the model works at: an image mode keeps its input's size when the engine can take it. */
+/**
+ * The size the model works at: an image mode keeps its input's size when the engine can take it (an outpainting
+ * only when the extended result fits too).
+ */
 export function baseSize(
   values: GenerateValues,
   init: InitImage | null,
   engine: Engine | undefined,
 ): { width: number; height: number; fromImage: boolean } {
   if (usesInitImage(values.mode) && init && engine && initFits(init, engine)) {
-    return { width: init.width, height: init.height, fromImage: true };
+    const out = withMargins(values, init);
+    const resultFits =
+      values.mode !== 'outpaint' ||
+      (out.width <= engine.maxSize &&
+        out.height <= engine.maxSize &&
+        out.width * out.height <= engine.maxPixels);
+    if (resultFits) return { width: init.width, height: init.height, fromImage: true };
   }
   return { width: values.width, height: values.height, fromImage: false };
+}
+
+function withMargins(
+  values: GenerateValues,
+  base: { width: number; height: number },
+): { width: number; height: number } {
+  if (values.mode !== 'outpaint') return { width: base.width, height: base.height };
+  const add = (side: Side): number => (values.outpaintSides.includes(side) ? values.outpaintBy : 0);
+  return {
+    width: base.width + add('left') + add('right'),
+    height: base.height + add('top') + add('bottom'),
+  };
 }
 
 /** The size of what comes out: outpainting adds its margins. */
@@ -99,13 +120,7 @@ export function outputSize(
   init: InitImage | null,
   engine: Engine | undefined,
 ): { width: number; height: number } {
-  const base = baseSize(values, init, engine);
-  if (values.mode !== 'outpaint') return { width: base.width, height: base.height };
-  const add = (side: Side): number => (values.outpaintSides.includes(side) ? values.outpaintBy : 0);
-  return {
-    width: base.width + add('left') + add('right'),
-    height: base.height + add('top') + add('bottom'),
-  };
+  return withMargins(values, baseSize(values, init, engine));
 }
 
 /** Images the generation makes (and pays for). */
@@ -142,13 +157,15 @@ export function toParams(
   const { mode } = values;
   const usesInit = usesInitImage(mode);
   // An input image that fits keeps its size (no size sent); one that does not is resized to the chosen size.
-  const sized = !baseSize(values, init, engine).fromImage;
+  // An outpainting always sends its size: without one the API works at the engine's native size.
+  const base = baseSize(values, init, engine);
+  const sized = !base.fromImage || mode === 'outpaint';
   const params: CreateGenerationParams = {
     engine: values.engine,
     mode,
     prompt: values.prompt.trim(),
     ...(values.negativePrompt.trim() && { negativePrompt: values.negativePrompt.trim() }),
-    ...(sized && { width: values.width, height: values.height }),
+    ...(sized && { width: base.width, height: base.height }),
     steps: values.steps,
     cfgScale: values.cfgScale,
     sampler: values.sampler,

@@ -66,10 +66,14 @@ export default function GeneratePage(): ReactNode {
   const handoff = useRef<Handoff | null>(readHandoff());
   const lastSeed = run.state.generation?.artifacts[0]?.seed ?? null;
 
-  // The first engine (or the one a reused generation named), with its native size and defaults.
+  // Once, when the engines are known: the first engine (or the one a reused generation named), with its native
+  // size and defaults, and the reused settings. Not keyed on the form's engine value: a render may still see the
+  // value from before the reset, and a second reset would drop the reused settings.
+  const initialized = useRef(false);
   useEffect(() => {
     const list = engines.data;
-    if (!list || list.length === 0 || values.engine) return;
+    if (initialized.current || !list || list.length === 0) return;
+    initialized.current = true;
     const wanted = handoff.current?.params?.engine;
     const chosen = list.find((e) => e.id === wanted) ?? list[0];
     reset({ ...DEFAULTS, ...engineDefaults(chosen), ...(handoff.current?.params ?? {}), engine: chosen.id });
@@ -78,7 +82,7 @@ export default function GeneratePage(): ReactNode {
     if (initUrl) {
       fetchInitImage(initUrl, 'past generation').then(setInit, (error: unknown) => toast(errorText(error)));
     }
-  }, [engines.data, values.engine, reset, toast]);
+  }, [engines.data, reset, toast]);
 
   const onEngine = (id: string): void => {
     const next = engines.data?.find((e) => e.id === id);
@@ -91,18 +95,30 @@ export default function GeneratePage(): ReactNode {
 
   const size = outputSize(values, init, engine);
   const images = imageCount(values);
-  const perImage = useQuery({
-    queryKey: ['quote', size.width, size.height, values.steps],
-    // Priced per image and multiplied: the same formula as the API, and interpolation may exceed 10 frames.
+  const interpolating = values.mode === 'interpolate';
+  // The quote takes exactly what the generation request takes, so it is what will be charged.
+  const quote = useQuery({
+    queryKey: ['quote', size.width, size.height, values.steps, interpolating, images],
     queryFn: ({ signal }) =>
       easel.pricing.quote(
-        { width: size.width, height: size.height, steps: Math.max(10, values.steps || 1), samples: 1 },
+        {
+          width: size.width,
+          height: size.height,
+          steps: values.steps,
+          ...(interpolating ? { frames: images } : { samples: images }),
+        },
         { signal },
       ),
-    enabled: Number.isFinite(size.width) && Number.isFinite(size.height) && values.steps > 0,
+    enabled:
+      Number.isFinite(size.width) &&
+      Number.isFinite(size.height) &&
+      Number.isInteger(values.steps) &&
+      values.steps > 0 &&
+      Number.isInteger(images) &&
+      images > 0,
     staleTime: Infinity,
   });
-  const cost = perImage.data ? perImage.data.credits * images : null;
+  const cost = quote.data ? quote.data.credits : null;
   const affordable = cost === null || !balance.data || balance.data.credits >= cost;
 
   const onSubmit = async (data: GenerateValues): Promise<void> => {
@@ -189,8 +205,8 @@ export default function GeneratePage(): ReactNode {
         <div className="submit-row">
           <p className="cost" data-testid="cost" aria-live="polite">
             {cost === null
-              ? perImage.isError
-                ? errorText(perImage.error)
+              ? quote.isError
+                ? errorText(quote.error)
                 : 'Pricing…'
               : `Costs ${cost} credit${cost === 1 ? '' : 's'} (${size.width}×${size.height}, ${images} image${images === 1 ? '' : 's'})`}
             {balance.data && ` · balance ${balance.data.credits.toLocaleString()}`}

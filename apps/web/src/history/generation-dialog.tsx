@@ -80,7 +80,13 @@ export function GenerationDialog({ id }: { id: string }): ReactNode {
                     </figcaption>
                   </figure>
                 ))}
-                {g.artifacts.length === 0 && <p className="muted">No pictures ({g.status}).</p>}
+                {g.artifacts.length === 0 && (
+                  <p className="muted">
+                    {g.imagesDeletedAt
+                      ? `Its pictures were deleted on ${new Date(g.imagesDeletedAt).toLocaleString()}.`
+                      : `No pictures (${g.status}).`}
+                  </p>
+                )}
               </div>
               <dl className="params">
                 <dt>Status</dt>

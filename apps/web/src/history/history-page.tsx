@@ -9,7 +9,8 @@ import { useGenerations } from './use-generations';
 export default function HistoryPage(): ReactNode {
   const { id } = useParams<{ id?: string }>();
   const list = useGenerations();
-  const generations = list.data?.pages.flatMap((p) => p.data) ?? [];
+  // A generation whose pictures were deleted leaves the gallery (its record and charge stay in the API).
+  const generations = list.data?.pages.flatMap((p) => p.data).filter((g) => g.imagesDeletedAt === null) ?? [];
 
   return (
     <>

@@ -2,7 +2,7 @@ import * as Dialog from '@radix-ui/react-dialog';
 import * as Tabs from '@radix-ui/react-tabs';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ApiKey, CreatedApiKey } from '@easel/sdk';
-import { useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { useForm } from 'react-hook-form';
 import { easel } from '../api/client';
 import { errorText } from '../api/errors';
@@ -24,6 +24,9 @@ export default function KeysPage(): ReactNode {
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
   const [showSecret, setShowSecret] = useState(false);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
+  // The dialogs open from state, not from a Radix trigger: they give focus back to what opened them by hand.
+  const createButton = useRef<HTMLButtonElement>(null);
+  const revokeOpener = useRef<HTMLButtonElement | null>(null);
   const { register, handleSubmit, reset, formState } = useForm<{ name: string }>({
     defaultValues: { name: '' },
   });
@@ -68,7 +71,7 @@ export default function KeysPage(): ReactNode {
             aria-invalid={formState.errors.name ? true : undefined}
             {...register('name', { required: 'Give the key a name.', maxLength: 100 })}
           />
-          <button type="submit" disabled={create.isPending}>
+          <button type="submit" ref={createButton} disabled={create.isPending}>
             Create key
           </button>
         </form>
@@ -109,7 +112,14 @@ export default function KeysPage(): ReactNode {
                     <td>{when(key.createdAt)}</td>
                     <td>{when(key.lastUsedAt)}</td>
                     <td>
-                      <button type="button" className="danger small" onClick={() => setRevoking(key)}>
+                      <button
+                        type="button"
+                        className="danger small"
+                        onClick={(e) => {
+                          revokeOpener.current = e.currentTarget;
+                          setRevoking(key);
+                        }}
+                      >
                         Revoke<span className="visually-hidden"> {key.name}</span>
                       </button>
                     </td>
@@ -149,7 +159,13 @@ export default function KeysPage(): ReactNode {
       <Dialog.Root open={showSecret} onOpenChange={setShowSecret}>
         <Dialog.Portal>
           <Dialog.Overlay className="dialog-overlay" />
-          <Dialog.Content className="dialog">
+          <Dialog.Content
+            className="dialog"
+            onCloseAutoFocus={(e) => {
+              e.preventDefault();
+              createButton.current?.focus();
+            }}
+          >
             <Dialog.Title>Your new key</Dialog.Title>
             <Dialog.Description>
               Copy it now: it is shown only this once. Anyone holding it can spend your credits.
@@ -168,7 +184,15 @@ export default function KeysPage(): ReactNode {
       <Dialog.Root open={revoking !== null} onOpenChange={(open) => !open && setRevoking(null)}>
         <Dialog.Portal>
           <Dialog.Overlay className="dialog-overlay" />
-          <Dialog.Content className="dialog">
+          <Dialog.Content
+            className="dialog"
+            onCloseAutoFocus={(e) => {
+              e.preventDefault();
+              // A revoked key's button is gone with its row: then the form to create one.
+              const opener = revokeOpener.current;
+              (opener?.isConnected ? opener : createButton.current)?.focus();
+            }}
+          >
             <Dialog.Title>Revoke {revoking?.name}?</Dialog.Title>
             <Dialog.Description>
               Programs using this key will get 401 from now on. This cannot be undone.

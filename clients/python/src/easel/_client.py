@@ -23,8 +23,9 @@ class Pricing:
         height: Optional[int] = None,
         steps: Optional[int] = None,
         samples: Optional[int] = None,
+        frames: Optional[int] = None,
     ) -> PricingQuote:
-        query = {"width": width, "height": height, "steps": steps, "samples": samples}
+        query = {"width": width, "height": height, "steps": steps, "samples": samples, "frames": frames}
         return cast(PricingQuote, self._t.json("GET", "/api/pricing/quote", query=query))
 
 

@@ -37,6 +37,7 @@ class Generation(TypedDict):
     createdAt: str
     startedAt: Optional[str]
     finishedAt: Optional[str]
+    imagesDeletedAt: Optional[str]
     timings: Optional[Dict[str, Optional[float]]]
 
 
