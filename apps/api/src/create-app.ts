@@ -5,6 +5,7 @@ import { PinoLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { AppLogger, createRootLogger } from './common/logging.js';
+import { clientErrorHandler, frameworkErrorHandler } from './common/framework-errors.js';
 import { requestIdFor } from './common/request-id.js';
 import type { AppConfig } from './config/app-config.js';
 import { ApiMetrics } from './observability/api-metrics.js';
@@ -58,6 +59,8 @@ export async function createApp(
     // Close idle keep-alive sockets on shutdown; in-flight requests still finish.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
   adapter.drainMs = config.http.shutdownDrainMs;
   const fastify = adapter.getInstance();
@@ -92,6 +95,6 @@ export async function createApp(
   await app.register(fastifyMultipart, { limits: MULTIPART_LIMITS });
   app.enableShutdownHooks();
   serveOpenApi(app);
-  await serveWebApp(fastify, config.web.distDir);
+  serveWebApp(fastify, config.web.distDir);
   return app;
 }

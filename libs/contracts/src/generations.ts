@@ -1,11 +1,16 @@
 import { z } from 'zod';
 
 import { GenerationMode, Sampler } from './engines.js';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from './text.js';
 
 export const MAX_PROMPT_LENGTH = 2000;
 export const MAX_SAMPLES = 10;
 export const MAX_FRAMES = 60;
 export const MAX_STEPS = 150;
+
+/** Prompt text: at most MAX_PROMPT_LENGTH characters that PostgreSQL can store as given. */
+export const promptText = () =>
+  z.string().max(MAX_PROMPT_LENGTH).refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
 
 const size = z.number().int().multipleOf(64).min(64).max(2048);
 const seed = z.number().int().min(0).max(4294967295);
@@ -25,7 +30,7 @@ export type OutpaintMargins = z.infer<typeof OutpaintMargins>;
 
 export const InterpolationSettings = z
   .strictObject({
-    toPrompt: z.string().max(MAX_PROMPT_LENGTH).optional(),
+    toPrompt: promptText().optional(),
     toSeed: seed.optional(),
     frames: z.number().int().min(2).max(MAX_FRAMES),
     frameDelayMs: z.number().int().min(20).max(5000).optional(),
@@ -45,8 +50,8 @@ export const CreateGenerationRequest = z
   .strictObject({
     engine: z.string().min(1).max(64),
     mode: GenerationMode.default('text-to-image'),
-    prompt: z.string().min(1).max(MAX_PROMPT_LENGTH),
-    negativePrompt: z.string().max(MAX_PROMPT_LENGTH).optional(),
+    prompt: promptText().min(1),
+    negativePrompt: promptText().optional(),
     width: size.optional().describe("Default: the engine's native width"),
     height: size.optional().describe("Default: the engine's native height"),
     steps: z.number().int().min(1).max(MAX_STEPS).optional(),

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from './text.js';
 
 /** API keys look like `esl_<10 hex prefix>_<43 base64url secret>`; the prefix is public and listed. */
 export const API_KEY_PREFIX = 'esl_';
 
 export const CreateApiKeyRequest = z
-  .strictObject({ name: z.string().trim().min(1).max(100) })
+  .strictObject({ name: z.string().trim().min(1).max(100).refine(isStorableText, UNSTORABLE_TEXT_MESSAGE) })
   .meta({ id: 'CreateApiKeyRequest' });
 export type CreateApiKeyRequest = z.infer<typeof CreateApiKeyRequest>;
 

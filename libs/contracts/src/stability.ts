@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { STABILITY_SAMPLER_NAMES, type StabilitySampler } from './engines.js';
-import { FinishReason, MASK_SOURCES, MAX_PROMPT_LENGTH, MAX_SAMPLES } from './generations.js';
+import { FinishReason, MASK_SOURCES, MAX_SAMPLES, promptText } from './generations.js';
 
 /**
  * Stability REST v1 request and response bodies, with the names, ranges and defaults of its published OpenAPI
@@ -57,7 +57,7 @@ export const STABILITY_DEFAULTS = {
 } as const;
 
 export const StabilityTextPrompt = z.object({
-  text: z.string().max(MAX_PROMPT_LENGTH),
+  text: promptText(),
   weight: numeric(z.number().finite()).optional(),
 });
 export type StabilityTextPrompt = z.infer<typeof StabilityTextPrompt>;

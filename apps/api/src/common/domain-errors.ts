@@ -35,6 +35,10 @@ export class EmailTakenError extends DomainError {
   }
 }
 
+export class PayloadTooLargeError extends DomainError {
+  readonly code = 'payload_too_large';
+}
+
 export class RateLimitedError extends DomainError {
   readonly code = 'rate_limited';
   constructor(readonly retryAfterSeconds: number) {

@@ -35,6 +35,8 @@ const FRAMEWORK_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported Content-Type; send application/json',
   FST_ERR_CTP_EMPTY_JSON_BODY: "Body cannot be empty when Content-Type is 'application/json'",
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length does not match the body',
+  FST_ERR_BAD_URL: 'The URL is not valid (check its percent-encoding)',
+  FST_ERR_MAX_PARAM_LENGTH: 'A path segment is too long',
 };
 
 /** The one place where an error becomes an HTTP answer. */

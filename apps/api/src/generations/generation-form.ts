@@ -2,7 +2,8 @@
 import type {} from '@fastify/multipart';
 import { CreateGenerationRequest } from '@easel/contracts';
 import type { FastifyRequest } from 'fastify';
-import { InvalidRequestError } from '../common/domain-errors.js';
+import { InvalidRequestError, PayloadTooLargeError } from '../common/domain-errors.js';
+import { multipartProblem } from '../common/multipart-errors.js';
 import { formatIssues } from '../common/zod-validation.pipe.js';
 
 export interface GenerationForm {
@@ -24,17 +25,25 @@ export async function readGenerationForm(request: FastifyRequest): Promise<Gener
   if (!request.isMultipart()) return { request: validate(request.body) };
   const fields: Record<string, unknown> = {};
   const files: { initImage?: Buffer; mask?: Buffer } = {};
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      const bytes = await part.toBuffer();
-      if (part.fieldname !== 'initImage' && part.fieldname !== 'mask')
-        throw new InvalidRequestError(`body.${part.fieldname}: unexpected file field`);
-      files[part.fieldname] = bytes;
-    } else if (FILE_FIELDS.has(part.fieldname)) {
-      throw new InvalidRequestError(`body.${part.fieldname}: send the image as a file part`);
-    } else {
-      fields[part.fieldname] = fieldValue(part.fieldname, String(part.value));
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        const bytes = await part.toBuffer();
+        if (part.fieldname !== 'initImage' && part.fieldname !== 'mask')
+          throw new InvalidRequestError(`body.${part.fieldname}: unexpected file field`);
+        files[part.fieldname] = bytes;
+      } else if (FILE_FIELDS.has(part.fieldname)) {
+        throw new InvalidRequestError(`body.${part.fieldname}: send the image as a file part`);
+      } else {
+        fields[part.fieldname] = fieldValue(part.fieldname, String(part.value));
+      }
     }
+  } catch (error) {
+    const problem = multipartProblem(error);
+    if (!problem) throw error;
+    throw problem.tooLarge
+      ? new PayloadTooLargeError(problem.message)
+      : new InvalidRequestError(problem.message);
   }
   return { request: validate(fields), ...files };
 }

@@ -14,6 +14,7 @@ import { PrismaService } from '../database/prisma.service.js';
 import { EngineNotFoundError, EnginesService } from '../engines/engines.service.js';
 import { ObjectStoreHolder } from '../files/object-store.provider.js';
 import { Prisma } from '../generated/prisma/client.js';
+import { InsufficientCreditsError } from '../ledger/ledger.errors.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { GenerationQueues } from '../queue/generation-queues.js';
 import { REDIS } from '../redis/redis.module.js';
@@ -140,7 +141,10 @@ export class GenerationsService {
       record = newGenerationRecord(JSON.parse(JSON.stringify(generation)) as NewGeneration, createdAt);
     } catch (error) {
       await this.holder.store.deletePrefix(resolved.outputPrefix).catch(() => undefined);
-      if (inputs.idempotencyKey && hash && isUniqueViolation(error)) {
+      // A retry racing its original loses either at the idempotency index or, when the original took the last
+      // credits, at the balance: both mean "already done", so answer the original rather than 402.
+      const lostRace = isUniqueViolation(error) || error instanceof InsufficientCreditsError;
+      if (inputs.idempotencyKey && hash && lostRace) {
         const existing = await this.findIdempotent(userId, inputs.idempotencyKey, hash);
         if (existing) return existing;
       }

@@ -1,6 +1,7 @@
 // Type-only: brings in @fastify/multipart's FastifyRequest additions (isMultipart, parts).
 import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
+import { multipartProblem } from '../common/multipart-errors.js';
 import { StabilityBadRequestError } from './stability-errors.js';
 
 /** A v1 multipart body: the image files by field name, and the text fields rebuilt into the JSON shape. */
@@ -48,14 +49,12 @@ export async function readV1Multipart(request: FastifyRequest): Promise<V1Multip
       }
     }
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') {
-      throw new StabilityBadRequestError('invalid_file_size', 'an uploaded file is larger than the limit');
-    }
-    if (code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT') {
-      throw new StabilityBadRequestError('bad_request', 'the form has too many parts');
-    }
-    throw error;
+    const problem = multipartProblem(error);
+    if (!problem) throw error;
+    throw new StabilityBadRequestError(
+      problem.tooLarge ? 'invalid_file_size' : 'bad_request',
+      problem.message,
+    );
   }
   if (prompts.size > 0) {
     fields.text_prompts = [...prompts.entries()]

@@ -18,11 +18,13 @@ export const WEB_FALLBACK_ROUTE = '/*';
  * index.html for any other page a browser navigates to (the app routes on the client). Registered as Fastify
  * routes, so every Nest route (more specific) still wins.
  */
-export async function serveWebApp(fastify: FastifyInstance, distDir: string): Promise<void> {
+export function serveWebApp(fastify: FastifyInstance, distDir: string): void {
   const indexFile = path.join(distDir, 'index.html');
   const built = existsSync(indexFile);
   if (built) {
-    await fastify.register(fastifyStatic, {
+    // Not awaited: awaiting loads every plugin queued so far at once, which builds routes registered earlier
+    // (Swagger UI's) before Nest installs its error handler; they would then answer in Fastify's error shape.
+    void fastify.register(fastifyStatic, {
       root: distDir,
       wildcard: false,
       index: false,
