@@ -102,9 +102,8 @@ async function printGenerateHint() {
       : engines.split('=')[0];
     process.stdout.write(
       [
-        `  Dashboard: http://localhost:${port}/  (sign in as ${demo.email} / ${demo.password})`,
-        '',
-        `  Engine ${engine} is up. Generate an image (Stability v1 API):`,
+        `  Engine ${engine} is up. Generate in the dashboard (http://localhost:${port}/, sign in as`,
+        `  ${demo.email} / ${demo.password}) or with the Stability v1 API:`,
         `  curl -H "Authorization: Bearer ${key}" -H "Content-Type: application/json" -H "Accept: image/png" \\`,
         `    -d '{"text_prompts":[{"text":"a large red circle on the left on a blue background"}],"steps":20}' \\`,
         `    http://localhost:${port}/v1/generation/${engine}/text-to-image -o image.png`,
