@@ -111,12 +111,17 @@ export class GenerationFinalizer implements OnModuleInit, OnApplicationShutdown 
    * retry left. Safe to call any number of times.
    */
   async settleFromJob(engineId: string, id: string): Promise<boolean> {
-    const job = await this.queues.queue(engineId).getJob(id);
+    const queue = this.queues.queue(engineId);
+    // State first, then the job: completed and failed are final, so the job read after them carries the outcome.
+    // Read the other way round, a job that finished in between pairs an active job's empty result with a
+    // finished state, and a canceled job settled as failed, a delivered one as an invalid result (refunded).
+    const state = await queue.getJobState(id);
+    if (state !== 'completed' && state !== 'failed' && state !== 'active') return false;
+    const job = await queue.getJob(id);
     if (!job) return false;
-    const state = await job.getState();
     if (state === 'completed') return this.settlement.settle(id, successOutcome(id, job.returnvalue));
     if (state === 'failed') return this.settlement.settle(id, failureOutcome(job.failedReason));
-    if (state === 'active') await this.started(id, new Date(job.processedOn ?? Date.now()));
+    await this.started(id, new Date(job.processedOn ?? Date.now()));
     return false;
   }
 
