@@ -7,7 +7,7 @@
  * replica would.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,8 +26,8 @@ export interface PrivateRedis {
   url: string;
   /** SIGKILL: no shutdown save, connections reset. */
   kill(): Promise<void>;
-  /** Starts it again on the same port and folder (the AOF is replayed when persistent). */
-  start(): Promise<void>;
+  /** Starts it again on the same port and folder: the AOF is replayed when persistent; `empty` deletes it first. */
+  start(opts?: { empty?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,7 +66,11 @@ export async function startPrivateRedis(
     '--protected-mode',
     'no',
   ];
-  const start = async (): Promise<void> => {
+  const start = async ({ empty = false } = {}): Promise<void> => {
+    if (empty) {
+      await rm(dir, { recursive: true, force: true });
+      await mkdir(dir, { recursive: true });
+    }
     const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     let output = '';

@@ -1,0 +1,80 @@
+/**
+ * Fault: Redis crashes (SIGKILL) with a job running and others queued, and comes back. A private redis-server on
+ * its own port; the API and a worker keep running through it. Persistent (AOF, as production runs it): the jobs
+ * survive and are delivered. Empty (no persistence, or a failover to an empty replica): every job is gone, and
+ * the API's reconciler enqueues the paid generations again. Either way each is delivered or refunded once; a
+ * request made while Redis is down gets a 503 and is not charged.
+ */
+import { createObjectStore } from '@easel/storage';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemDepsReady } from '../support/system-deps.js';
+import { waitFor } from '../worker/worker-harness.js';
+import { FAST_TAKEOVER, LONG_JOB, startFaultStack, submit, type FaultStack } from './support/fault-stack.js';
+import { expectPaidOnce } from './support/paid-once.js';
+import { REDIS_SERVER, startPrivateRedis, type PrivateRedis } from './support/private-redis.js';
+
+const ready = systemDepsReady('the Redis restart faults', [REDIS_SERVER]);
+
+let redis: PrivateRedis;
+let stack: FaultStack;
+
+beforeAll(async () => {
+  if (!ready) return;
+  redis = await startPrivateRedis({ persistent: true });
+  stack = await startFaultStack({ redisUrl: redis.url });
+  await stack.startWorker(FAST_TAKEOVER);
+}, 60_000);
+afterAll(async () => {
+  await stack?.close();
+  await redis?.close();
+});
+
+/** A long job running and three short ones queued behind it; resolves once the long one is mid-way. */
+async function busyQueue(token: string): Promise<string[]> {
+  const api = stack.api!.url;
+  const long = await submit(api, token, stack.engine, LONG_JOB);
+  const short = await Promise.all([1, 2, 3].map((seed) => submit(api, token, stack.engine, { seed })));
+  expect([long, ...short].map((r) => r.status)).toEqual([202, 202, 202, 202]);
+  await waitFor(async () => ((await stack.queue.getJob(long.body.id))?.progress ? true : undefined), 30_000);
+  // Old enough for the reconciler to act on them the moment it finds their jobs gone.
+  const reconcileAfter = Number(stack.apiEnv.GENERATION_RECONCILE_AFTER_MS);
+  const { createdAt } = await stack.prisma.generation.findUniqueOrThrow({ where: { id: short[2].body.id } });
+  await waitFor(() => Date.now() - createdAt.getTime() > reconcileAfter || undefined);
+  return [long.body.id, ...short.map((r) => r.body.id)];
+}
+
+describe.skipIf(!ready)('fault: Redis restart', () => {
+  it.each([
+    ['persistent (append-only file): the jobs survive', false],
+    ['empty: the reconciler enqueues the paid generations again', true],
+  ])(
+    '%s; each generation delivered once',
+    async (_name, empty) => {
+      const user = await stack.user(50);
+      const paid = await busyQueue(user.token);
+      await redis.kill();
+      const refused = await submit(stack.api!.url, user.token, stack.engine);
+      expect(refused.status, JSON.stringify(refused.body)).toBe(503);
+      await redis.start({ empty });
+
+      const settled = await expectPaidOnce(
+        stack.prisma,
+        createObjectStore({ driver: 'fs', root: stack.apiEnv.STORAGE_FS_ROOT }),
+        { id: user.id, credits: 50 },
+        45_000,
+      );
+      const byId = new Map(settled.map((g) => [g.id, g.status]));
+      expect(paid.map((id) => byId.get(id))).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+      // The refused request was turned away before the debit (engine lookup), or debited and refunded at once.
+      const refusedRows = settled.filter((g) => !paid.includes(g.id));
+      expect(refusedRows.length).toBeLessThanOrEqual(1);
+      for (const g of refusedRows)
+        expect(g).toMatchObject({ status: 'failed', errorName: 'service_unavailable' });
+    },
+    60_000,
+  );
+
+  it('lets the API shut down afterwards (closing queue clients that a restart left blocked does not hang)', async () => {
+    await stack.api!.close();
+  }, 15_000);
+});
