@@ -67,7 +67,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     await asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
   };
   await start();
-  const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
+  const url = `postgresql://postgres@127.0.0.1:${port}/easel`;
   await migrateDatabase(url);
   return {
     url,

@@ -6,6 +6,7 @@ import { mapError } from './error-mapping.js';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { PrismaService } from '../database/prisma.service.js';
 
 /** A loopback port with nothing listening on it. */
 async function closedPort(): Promise<number> {
@@ -43,13 +44,17 @@ describe('mapError', () => {
     const port = await closedPort();
     const retrying = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 0, lazyConnect: true });
     const closed = new Redis(port, '127.0.0.1', { retryStrategy: () => null, lazyConnect: true });
-    const database = new pg.Client({ connectionString: `postgresql://postgres@127.0.0.1:${port}/easel` });
+    const url = `postgresql://postgres@127.0.0.1:${port}/easel`;
+    const database = new pg.Client({ connectionString: url });
+    const prisma = new PrismaService({ url, poolSize: 1 });
     for (const client of [retrying, closed]) client.on('error', () => undefined);
     const errors = await Promise.all([
       retrying.get('k').catch((e: unknown) => e),
       closed.get('k').catch((e: unknown) => e),
       database.connect().catch((e: unknown) => e),
+      prisma.$queryRaw`SELECT 1`.catch((e: unknown) => e),
     ]);
+    await prisma.$disconnect();
     retrying.disconnect();
     closed.disconnect();
     for (const error of errors) {
