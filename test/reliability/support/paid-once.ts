@@ -41,6 +41,9 @@ export async function expectPaidOnce(
   });
   const entries = await prisma.$queryRaw<Array<{ reference: string; amount: number }>>`
     SELECT reference, amount FROM ledger_entries WHERE user_id = ${user.id}::uuid AND reference LIKE 'generation:%'`;
+  // Nothing half-written: no ledger movement for a generation that does not exist.
+  const known = new Set(generations.map((g) => g.id));
+  expect(entries.filter((e) => !known.has(e.reference.split(':')[1]))).toEqual([]);
   let spent = 0;
   for (const g of generations) {
     const mine = entries

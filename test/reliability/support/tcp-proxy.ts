@@ -10,7 +10,9 @@ export interface TcpProxy {
   port: number;
   /** Connections accepted so far (a client that reconnects shows up here). */
   readonly accepted: number;
-  hold(): void;
+  /** Holds every connection, or only those whose first bytes from the client contain `match` (e.g. the name a
+   * Redis client gives itself with CLIENT SETNAME). */
+  hold(match?: string): void;
   cut(): void;
   restore(): void;
   close(): Promise<void>;
@@ -19,16 +21,21 @@ export interface TcpProxy {
 interface Pair {
   client: Socket;
   upstream: Socket;
+  /** The client's first bytes, to pick connections to hold. */
+  opening: string;
   held: Array<{ to: Socket; chunk: Buffer }>;
 }
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const pairs = new Set<Pair>();
   let mode: 'pass' | 'hold' | 'cut' = 'pass';
+  let holdMatch: string | undefined;
   let accepted = 0;
 
   const forward = (pair: Pair, to: Socket, chunk: Buffer): void => {
-    if (mode === 'hold') pair.held.push({ to, chunk });
+    if (to === pair.upstream && pair.opening.length < 256) pair.opening += chunk.toString('latin1');
+    const held = mode === 'hold' && (holdMatch === undefined || pair.opening.includes(holdMatch));
+    if (held) pair.held.push({ to, chunk });
     else if (!to.destroyed) to.write(chunk);
   };
 
@@ -39,7 +46,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       return;
     }
     const upstream = connect(target.port, target.host);
-    const pair: Pair = { client, upstream, held: [] };
+    const pair: Pair = { client, upstream, opening: '', held: [] };
     pairs.add(pair);
     const drop = (): void => {
       pairs.delete(pair);
@@ -60,8 +67,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     get accepted() {
       return accepted;
     },
-    hold: () => {
+    hold: (match) => {
       mode = 'hold';
+      holdMatch = match;
     },
     cut: () => {
       mode = 'cut';
