@@ -7,6 +7,7 @@
  */
 import { createObjectStore } from '@easel/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GpuWorker } from '../../apps/gpu-worker/src/gpu-worker.js';
 import { systemDepsReady } from '../support/system-deps.js';
 import { waitFor } from '../worker/worker-harness.js';
 import { FAST_TAKEOVER, LONG_JOB, startFaultStack, submit, type FaultStack } from './support/fault-stack.js';
@@ -17,12 +18,13 @@ const ready = systemDepsReady('the Redis restart faults', [REDIS_SERVER]);
 
 let redis: PrivateRedis;
 let stack: FaultStack;
+let worker: GpuWorker;
 
 beforeAll(async () => {
   if (!ready) return;
   redis = await startPrivateRedis({ persistent: true });
   stack = await startFaultStack({ redisUrl: redis.url });
-  await stack.startWorker(FAST_TAKEOVER);
+  worker = await stack.startWorker(FAST_TAKEOVER);
 }, 60_000);
 afterAll(async () => {
   await stack?.close();
@@ -74,7 +76,8 @@ describe.skipIf(!ready)('fault: Redis restart', () => {
     60_000,
   );
 
-  it('lets the API shut down afterwards (closing queue clients that a restart left blocked does not hang)', async () => {
+  it('lets the API and the worker shut down afterwards (queue clients a restart left blocked do not hang them)', async () => {
     await stack.api!.close();
-  }, 15_000);
+    expect(await worker.shutdown(8_000)).toEqual({ timedOut: false });
+  }, 20_000);
 });
