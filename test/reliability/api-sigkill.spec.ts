@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../worker/worker-harness.js';
 import { spawnApi, type ApiProcess } from './support/api-process.js';
 import { startFaultStack, submit, type FaultStack } from './support/fault-stack.js';
+import { reportFault } from './support/fault-report.js';
 import { expectPaidOnce } from './support/paid-once.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 
@@ -59,15 +60,18 @@ describe('fault: SIGKILL of the API mid-request', () => {
         undefined,
       30_000,
     );
+    const faultAt = Date.now();
     await apis.at(-1)!.kill();
     redisProxy.restore();
 
     const restarted = await startApi(false);
+    const restartMs = Date.now() - faultAt;
     const retry = await submit(restarted, user.token, stack.engine, body(1), { 'idempotency-key': key });
     expect(retry.status).toBe(202);
     expect(retry.body.id).toBe(paid.id);
     const settled = await expectPaidOnce(stack.prisma, store(), { id: user.id, credits: 50 });
     expect(settled).toEqual([{ id: paid.id, status: 'succeeded', errorName: null }]);
+    reportFault('API SIGKILL after the debit, before the enqueue', faultAt, { apiRestartMs: restartMs });
   }, 90_000);
 
   it('killed with requests at every stage: each retried request charged once, delivered', async () => {
@@ -81,8 +85,10 @@ describe('fault: SIGKILL of the API mid-request', () => {
     await waitFor(
       async () => (await stack.prisma.generation.count({ where: { userId: user.id } })) > 0 || undefined,
     );
+    const faultAt = Date.now();
+    const paidBeforeKill = await stack.prisma.generation.count({ where: { userId: user.id } });
     await apis.at(-1)!.kill();
-    await Promise.all(burst);
+    const answered = (await Promise.all(burst)).filter((r) => r?.status === 202).length;
 
     const restarted = await startApi(false);
     const retries = await Promise.all(
@@ -92,5 +98,6 @@ describe('fault: SIGKILL of the API mid-request', () => {
     const settled = await expectPaidOnce(stack.prisma, store(), { id: user.id, credits: 50 });
     expect(settled.map((g) => g.status)).toEqual(keys.map(() => 'succeeded'));
     expect(new Set(retries.map((r) => r.body.id))).toEqual(new Set(settled.map((g) => g.id)));
+    reportFault('API SIGKILL during a burst of 8', faultAt, { paidBeforeKill, answeredBeforeKill: answered });
   }, 90_000);
 });

@@ -11,6 +11,7 @@ import { call } from '../support/app.js';
 import { systemDepsReady } from '../support/system-deps.js';
 import { waitFor } from '../worker/worker-harness.js';
 import { LONG_JOB, startFaultStack, submit, type FaultStack } from './support/fault-stack.js';
+import { reportFault } from './support/fault-report.js';
 import { expectAuditClean, expectPaidOnce } from './support/paid-once.js';
 import { POSTGRES_SERVER, startPrivatePostgres, type PrivatePostgres } from './support/private-postgres.js';
 
@@ -43,8 +44,10 @@ describe.skipIf(!ready)('fault: PostgreSQL restart', () => {
       30_000,
     );
 
+    const faultAt = Date.now();
     await database.stop();
     const refused = await submit(api, user.token, stack.engine);
+    const refusedMs = Date.now() - faultAt;
     expect(refused.status, JSON.stringify(refused.body)).toBe(503);
     expect(refused.body).toMatchObject({ name: 'service_unavailable' });
     const read = await call(api, 'GET', `/api/generations/${long.body.id}`, { token: user.token });
@@ -55,6 +58,7 @@ describe.skipIf(!ready)('fault: PostgreSQL restart', () => {
       return states.every((s) => s === 'completed') || undefined;
     }, 30_000);
     await database.start();
+    const backAt = Date.now();
 
     const settled = await expectPaidOnce(
       stack.prisma,
@@ -62,6 +66,11 @@ describe.skipIf(!ready)('fault: PostgreSQL restart', () => {
       { id: user.id, credits: 50 },
     );
     expect(settled.map((g) => g.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    reportFault('PostgreSQL restart', faultAt, {
+      refused503AfterMs: refusedMs,
+      downMs: backAt - faultAt,
+      settledAfterBackMs: Date.now() - backAt,
+    });
     await expectAuditClean(stack.prisma);
     // The API serves again on its old pool.
     const after = await call(api, 'GET', `/api/generations/${long.body.id}`, { token: user.token });

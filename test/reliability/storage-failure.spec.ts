@@ -14,6 +14,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../worker/worker-harness.js';
 import { LONG_JOB, startFaultStack, submit, type FaultStack } from './support/fault-stack.js';
+import { reportFault } from './support/fault-report.js';
 import { expectPaidOnce } from './support/paid-once.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 
@@ -75,14 +76,18 @@ describe('fault: object storage failing during upload', () => {
     ['goes silent (black-holed)', () => proxy.hold()],
   ])(
     'store %s for one attempt: the upload is retried and the picture delivered',
-    async (_name, fail) => {
+    async (name, fail) => {
       const user = await stack.user(50);
       const id = await midJob(user.token);
+      const faultAt = Date.now();
       fail();
       await attemptFailed(id);
       proxy.restore();
       const settled = await expectPaidOnce(stack.prisma, direct, { id: user.id, credits: 50 });
       expect(settled).toEqual([{ id, status: 'succeeded', errorName: null }]);
+      reportFault(`storage ${name} for one attempt`, faultAt, {
+        attempts: (await stack.queue.getJob(id))?.attemptsMade,
+      });
     },
     60_000,
   );
@@ -90,12 +95,14 @@ describe('fault: object storage failing during upload', () => {
   it('store down for every attempt: failed, refunded once, no picture recorded', async () => {
     const user = await stack.user(50);
     proxy.cut();
+    const faultAt = Date.now();
     const reply = await submit(stack.api!.url, user.token, stack.engine);
     expect(reply.status).toBe(202);
     try {
       const settled = await expectPaidOnce(stack.prisma, direct, { id: user.id, credits: 50 });
       expect(settled).toEqual([{ id: reply.body.id, status: 'failed', errorName: 'pipeline_error' }]);
       expect(await stack.prisma.artifact.count({ where: { generationId: reply.body.id } })).toBe(0);
+      reportFault('storage down for every attempt', faultAt, { outcome: settled[0]?.status });
     } finally {
       proxy.restore();
     }

@@ -11,6 +11,7 @@ import { systemDepsReady } from '../support/system-deps.js';
 import { spawnWorker, waitFor, type WorkerProcess } from '../worker/worker-harness.js';
 import { FAST_TAKEOVER, LONG_JOB, startFaultStack, submit, type FaultStack } from './support/fault-stack.js';
 import { createNetworkHost, NETWORK_NAMESPACES, type NetworkHost } from './support/netns.js';
+import { reportFault } from './support/fault-report.js';
 import { expectPaidOnce } from './support/paid-once.js';
 import { REDIS_SERVER, startPrivateRedis, type PrivateRedis } from './support/private-redis.js';
 
@@ -56,6 +57,7 @@ describe.skipIf(!ready)('fault: a worker cut off from Redis mid-job (network nam
     expect(isolated.output()).toContain(`"jobId":"${id}","engine"`);
 
     await stack.startWorker({ ...FAST_TAKEOVER, WORKER_ID: `${stack.engine}-survivor` });
+    const faultAt = Date.now();
     await host.cut();
     try {
       await waitFor(
@@ -65,6 +67,7 @@ describe.skipIf(!ready)('fault: a worker cut off from Redis mid-job (network nam
     } finally {
       await host.restore();
     }
+    const takenOverMs = Date.now() - faultAt;
     const job = await stack.queue.getJob(id);
     expect(job?.stalledCounter).toBe(1);
     expect((job?.returnvalue as { workerId?: string } | undefined)?.workerId).toBe(
@@ -85,5 +88,6 @@ describe.skipIf(!ready)('fault: a worker cut off from Redis mid-job (network nam
     const row = await stack.prisma.generation.findUniqueOrThrow({ where: { id } });
     expect(row.workerId).toBe(`${stack.engine}-survivor`);
     expect((await stack.queue.getJob(id))?.returnvalue).toEqual(job?.returnvalue);
+    reportFault('worker cut off from Redis (netns)', faultAt, { deliveredByOtherWorkerMs: takenOverMs });
   }, 120_000);
 });

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnWorker, waitFor, type WorkerProcess } from '../worker/worker-harness.js';
 import { FAST_TAKEOVER, LONG_JOB, startFaultStack, submit, type FaultStack } from './support/fault-stack.js';
+import { reportFault } from './support/fault-report.js';
 import { expectPaidOnce } from './support/paid-once.js';
 import { createObjectStore } from '@easel/storage';
 
@@ -49,6 +50,7 @@ describe('fault: SIGKILL of a worker mid-job', () => {
     expect([long.status, short.status]).toEqual([202, 202]);
     await midJob(long.body.id);
     const victim = runnerOf(long.body.id);
+    const faultAt = Date.now();
     victim.child.kill('SIGKILL');
     await victim.exited;
 
@@ -58,6 +60,7 @@ describe('fault: SIGKILL of a worker mid-job', () => {
       { id: user.id, credits: 50 },
     );
     expect(settled.map((g) => g.status)).toEqual(['succeeded', 'succeeded']);
+    reportFault('worker SIGKILL mid-job', faultAt, { outcomes: settled.map((g) => g.status) });
     const job = await stack.queue.getJob(long.body.id);
     expect(job?.stalledCounter).toBe(1);
     const row = await stack.prisma.generation.findUnique({ where: { id: long.body.id } });
@@ -70,6 +73,7 @@ describe('fault: SIGKILL of a worker mid-job', () => {
     const poison = await submit(api, user.token, stack.engine, LONG_JOB);
     await midJob(poison.body.id);
     const victim = runnerOf(poison.body.id);
+    const faultAt = Date.now();
     victim.child.kill('SIGKILL');
     await victim.exited;
     // The last worker standing allows no stall: the job's next stall check fails it for good.
@@ -82,5 +86,6 @@ describe('fault: SIGKILL of a worker mid-job', () => {
       { id: user.id, credits: 50 },
     );
     expect(settled).toEqual([{ id: poison.body.id, status: 'failed', errorName: 'pipeline_error' }]);
+    reportFault('job past WORKER_MAX_STALLED_COUNT', faultAt, { outcomes: settled.map((g) => g.status) });
   }, 60_000);
 });
