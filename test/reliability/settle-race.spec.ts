@@ -5,6 +5,9 @@
  * purpose — the finalizer's first read of the job returns only once the real worker has finished it — so the race
  * that a loaded machine hits now and then happens every time. Nothing else settles: the API's job events are
  * closed and its sweep is off, so the finalizer call under test is the only one.
+ *
+ * And the cancel of a queued generation: it used to remove the job first and settle after, so a sweep in between
+ * found a paid generation without a job and enqueued it again (the worker then ran it only to find it canceled).
  */
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,5 +90,48 @@ describe('settling a job that finishes while the finalizer reads it', () => {
     await finalizer.settleFromJob(stack.engine, id);
     const settled = await expectPaidOnce(stack.prisma, store(), { id: user.id, credits: 20 });
     expect(settled).toEqual([{ id, status: 'succeeded', errorName: null }]);
+  }, 60_000);
+
+  it('a queued generation canceled while the reconciler sweeps is not enqueued again', async () => {
+    const user = await stack.user(20);
+    const app = stack.api!.app;
+    const finalizer = app.get(GenerationFinalizer);
+    const queue = app.get(GenerationQueues).queue(stack.engine);
+    await stack.queue.pause(); // it stays queued
+    try {
+      const created = await submit(stack.api!.url, user.token, stack.engine);
+      const id = created.body.id;
+      // Old enough for the reconciler to enqueue it again if it ever sees it unsettled without a job.
+      const reconcileAfter = Number(stack.apiEnv.GENERATION_RECONCILE_AFTER_MS);
+      const { createdAt } = await stack.prisma.generation.findUniqueOrThrow({ where: { id } });
+      await waitFor(() => Date.now() - createdAt.getTime() > reconcileAfter || undefined);
+      // The cancel's removal of the job is followed at once by a sweep, as another replica's could be.
+      const realGetJob = queue.getJob.bind(queue);
+      queue.getJob = async (jobId: string): Promise<Job | undefined> => {
+        const job = await realGetJob(jobId);
+        if (jobId !== id || !job) return job;
+        queue.getJob = realGetJob;
+        const realRemove = job.remove.bind(job);
+        job.remove = async (opts) => {
+          await realRemove(opts);
+          await finalizer.sweep();
+        };
+        return job;
+      };
+      const canceled = await call<{ status: string }>(
+        stack.api!.url,
+        'POST',
+        `/api/generations/${id}/cancel`,
+        {
+          token: user.token,
+        },
+      );
+      expect(canceled.body.status).toBe('canceled');
+      expect(await stack.queue.getJob(id)).toBeUndefined();
+      const settled = await expectPaidOnce(stack.prisma, store(), { id: user.id, credits: 20 });
+      expect(settled).toEqual([{ id, status: 'canceled', errorName: 'canceled' }]);
+    } finally {
+      await stack.queue.resume();
+    }
   }, 60_000);
 });
