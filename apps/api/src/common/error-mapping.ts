@@ -72,7 +72,7 @@ export function mapError(error: unknown): MappedError {
     return {
       status: 503,
       code: 'service_unavailable',
-      message: 'A service Easel depends on is unreachable; nothing was charged. Try again shortly.',
+      message: 'A service Easel depends on is unreachable right now. Try again shortly.',
       headers: { 'retry-after': '2' },
       // Logged with its stack: an outage is worth an operator's look, though the client is told to retry.
       unexpected: true,
