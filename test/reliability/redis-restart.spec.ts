@@ -25,7 +25,13 @@ beforeAll(async () => {
   if (!ready) return;
   redis = await startPrivateRedis({ persistent: true });
   stack = await startFaultStack({ redisUrl: redis.url });
-  worker = await stack.startWorker(FAST_TAKEOVER);
+  // An emptied Redis has lost the engine registry too, until the worker's next heartbeat (10 s by default, 20 s
+  // here so the gap is sure to be seen): the reconciler must not take it for a retired engine and refund.
+  worker = await stack.startWorker({
+    ...FAST_TAKEOVER,
+    REGISTRY_HEARTBEAT_MS: '20000',
+    REGISTRY_TTL_MS: '60000',
+  });
 }, 60_000);
 afterAll(async () => {
   await stack?.close();

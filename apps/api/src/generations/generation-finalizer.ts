@@ -176,7 +176,12 @@ export class GenerationFinalizer implements OnModuleInit, OnApplicationShutdown 
       return;
     }
     try {
-      await this.engines.get(engineId);
+      await this.engines.get(engineId).catch(async (error: unknown) => {
+        // A Redis that came back empty has lost the registry until the workers' next heartbeat, but not the
+        // workers: ones connected to the engine's queue mean it is alive, and its generations are enqueued again.
+        if (!(error instanceof EngineNotFoundError)) throw error;
+        if ((await this.queues.queue(engineId).getWorkersCount()) === 0) throw error;
+      });
       await this.queues.enqueue(payload.data);
       this.log.warn({ generationId: id }, 'reconciler enqueued a paid generation that had no job');
     } catch (error) {
