@@ -51,7 +51,14 @@ export async function createNetworkHost(): Promise<NetworkHost> {
   const hostAddress = `10.${a}.${b}.${c + 1}`;
   const address = `10.${a}.${b}.${c + 2}`;
   const ip = (...args: string[]) => run('ip', args);
+  // Also when the test process exits without its afterAll (a hook timeout, process.exit): no namespace is left.
+  const removeAtExit = (): void => {
+    spawnSync('ip', ['netns', 'delete', name], { stdio: 'ignore' });
+    spawnSync('ip', ['link', 'delete', outside], { stdio: 'ignore' });
+  };
+  process.once('exit', removeAtExit);
   const remove = async (): Promise<void> => {
+    process.off('exit', removeAtExit);
     await ip('netns', 'delete', name).catch(() => undefined); // takes the inside end, and with it the pair
     await ip('link', 'delete', outside).catch(() => undefined);
   };

@@ -4,7 +4,7 @@
  * migrated with the project's migrator. `restart()` stops it with `-m immediate` (a crash: no checkpoint, every
  * connection cut; startup replays the WAL) and starts it again on the same port.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
@@ -67,6 +67,17 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     await asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
   };
   await start();
+  // A test process that exits without its afterAll leaves no server behind.
+  const stopAtExit = (): void => {
+    spawnSync(
+      'runuser',
+      ['-u', 'postgres', '--', path.join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', 'stop'],
+      {
+        stdio: 'ignore',
+      },
+    );
+  };
+  process.once('exit', stopAtExit);
   const url = `postgresql://postgres@127.0.0.1:${port}/easel`;
   await migrateDatabase(url);
   return {
@@ -78,6 +89,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       await start();
     },
     close: async () => {
+      process.off('exit', stopAtExit);
       await stop();
       await rm(root, { recursive: true, force: true });
     },

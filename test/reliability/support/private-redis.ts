@@ -95,12 +95,18 @@ export async function startPrivateRedis(
     await exited;
   };
   await start();
+  // A test process that exits without its afterAll leaves no server behind.
+  const killAtExit = (): void => {
+    child?.kill('SIGKILL');
+  };
+  process.once('exit', killAtExit);
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
     kill,
     start,
     close: async () => {
+      process.off('exit', killAtExit);
       await kill();
       await rm(dir, { recursive: true, force: true });
     },
