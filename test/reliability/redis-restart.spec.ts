@@ -3,8 +3,11 @@
  * its own port; the API and a worker keep running through it. Persistent (AOF, as production runs it): the jobs
  * survive and are delivered. Empty (no persistence, or a failover to an empty replica): every job is gone, and
  * the API's reconciler enqueues the paid generations again. Either way each is delivered or refunded once; a
- * request made while Redis is down gets a 503 and is not charged.
+ * request made while Redis is down gets a 503 and is not charged. A webhook delivery waiting for its retry when
+ * Redis comes back empty is queued again and delivered.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createObjectStore } from '@easel/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GpuWorker } from '../../apps/gpu-worker/src/gpu-worker.js';
@@ -24,7 +27,11 @@ let worker: GpuWorker;
 beforeAll(async () => {
   if (!ready) return;
   redis = await startPrivateRedis({ persistent: true });
-  stack = await startFaultStack({ redisUrl: redis.url });
+  stack = await startFaultStack({
+    redisUrl: redis.url,
+    // The webhook's first delivery fails; its retry (backoff 5 s) is still pending when Redis goes.
+    apiEnv: { WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', WEBHOOK_BACKOFF_MS: '5000' },
+  });
   // An emptied Redis has lost the engine registry too, until the worker's next heartbeat (10 s by default, 20 s
   // here so the gap is sure to be seen): the reconciler must not take it for a retired engine and refund.
   worker = await stack.startWorker({
@@ -86,6 +93,43 @@ describe.skipIf(!ready)('fault: Redis restart', () => {
     },
     60_000,
   );
+
+  it('delivers a webhook that was waiting for its retry when Redis came back empty', async () => {
+    // The emptied Redis above lost the engine registry; a worker joining publishes it again at once.
+    await stack.startWorker({ ...FAST_TAKEOVER, REGISTRY_HEARTBEAT_MS: '20000', REGISTRY_TTL_MS: '60000' });
+    const user = await stack.user(50);
+    const received: number[] = [];
+    let accept = false;
+    const receiver = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        received.push(accept ? 200 : 500);
+        res.writeHead(accept ? 200 : 500).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = receiver.address() as AddressInfo;
+      const created = await submit(stack.api!.url, user.token, stack.engine, {
+        webhookUrl: `http://127.0.0.1:${port}/hook`,
+      });
+      expect(created.status).toBe(202);
+      // Delivered once and refused: the delivery waits in Redis for its retry.
+      await waitFor(() => received.length > 0 || undefined, 30_000);
+      await redis.kill();
+      await redis.start({ empty: true });
+      accept = true;
+      await waitFor(() => received.includes(200) || undefined, 30_000);
+      await expectPaidOnce(
+        stack.prisma,
+        createObjectStore({ driver: 'fs', root: stack.apiEnv.STORAGE_FS_ROOT }),
+        { id: user.id, credits: 50 },
+      );
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
+  }, 60_000);
 
   it('lets the API and the worker shut down afterwards (queue clients a restart left blocked do not hang them)', async () => {
     await stack.api!.close();

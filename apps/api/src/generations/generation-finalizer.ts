@@ -38,6 +38,8 @@ export class GenerationFinalizer implements OnModuleInit, OnApplicationShutdown 
   /** Generations this process has already marked running (insertion order, bounded). */
   private readonly running = new Set<string>();
   private sweepCursor: { createdAt: Date; id: string } | null = null;
+  /** Set when Redis is back after a loss: the next sweep looks for webhook deliveries it took with it. */
+  private checkWebhooks = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -49,6 +51,7 @@ export class GenerationFinalizer implements OnModuleInit, OnApplicationShutdown 
   ) {}
 
   onModuleInit(): void {
+    this.queues.onReconnect(() => (this.checkWebhooks = true));
     this.timer = setInterval(() => {
       this.sweeping ??= this.sweep()
         .catch((err: unknown) => this.log.warn({ err }, 'generation sweep failed'))
@@ -149,6 +152,13 @@ export class GenerationFinalizer implements OnModuleInit, OnApplicationShutdown 
       select: { id: true, engine: true, params: true, createdAt: true },
     });
     await this.settlement.queueMissedWebhooks(WEBHOOK_GRACE_MS);
+    if (this.checkWebhooks) {
+      this.checkWebhooks = false;
+      await this.settlement.requeueLostWebhooks().catch((error: unknown) => {
+        this.checkWebhooks = true; // Redis went again: the next sweep tries again
+        throw error;
+      });
+    }
     const last = rows.at(-1);
     this.sweepCursor =
       rows.length === SWEEP_BATCH && last ? { createdAt: last.createdAt, id: last.id } : null;

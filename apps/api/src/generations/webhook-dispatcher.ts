@@ -80,6 +80,11 @@ export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
     );
   }
 
+  /** Whether Redis holds the generation's delivery job (waiting, retrying, or done within removeOnComplete). */
+  async isScheduled(generationId: string): Promise<boolean> {
+    return (await this.queue.getJobState(`webhook-${generationId}`)) !== 'unknown';
+  }
+
   private async deliver(job: Job<WebhookJob>): Promise<void> {
     const record = await this.repository.find(job.data.generationId);
     if (!record?.webhookUrl) return;

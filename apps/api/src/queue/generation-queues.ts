@@ -57,6 +57,17 @@ export class GenerationQueues implements OnApplicationShutdown {
       enableOfflineQueue: false,
     });
     this.connection.on('error', () => undefined); // reconnects by itself; failures surface per command
+    let connections = 0;
+    this.connection.on('ready', () => {
+      if (++connections > 1) for (const listener of this.reconnectListeners) listener();
+    });
+  }
+
+  private readonly reconnectListeners: Array<() => void> = [];
+
+  /** Calls `listener` whenever the connection to Redis is back after a loss (Redis may have lost its data). */
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
   }
 
   get prefix(): string {
