@@ -15,7 +15,7 @@ import { loadConfig as loadWorkerConfig } from '../../../apps/gpu-worker/src/con
 import { GpuWorker } from '../../../apps/gpu-worker/src/gpu-worker.js';
 import { PrismaService } from '../../../apps/api/src/database/prisma.service.js';
 import { call, startTestApp, type TestApp } from '../../support/app.js';
-import { createTestUser, deleteTestUsers, testDatabaseUrl } from '../../support/database.js';
+import { createScratchDatabase, createTestUser, deleteTestUsers } from '../../support/database.js';
 
 export interface FaultStackOptions {
   redisUrl?: string;
@@ -65,7 +65,10 @@ export async function startFaultStack(opts: FaultStackOptions = {}): Promise<Fau
   );
   const engine = `fault-${randomUUID().slice(0, 8)}`;
   const redisUrl = opts.redisUrl ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const databaseUrl = opts.databaseUrl ?? testDatabaseUrl();
+  // A database of its own by default: other test files' API replicas sweep their database for unfinished
+  // generations and pending webhooks, and must never reconcile (or redeliver) this stack's.
+  const scratch = opts.databaseUrl ? undefined : await createScratchDatabase('easel_fault');
+  const databaseUrl = opts.databaseUrl ?? scratch!.url;
   const storageEnv = opts.storageEnv ?? { STORAGE_DRIVER: 'fs', STORAGE_FS_ROOT: storageRoot };
   // Its own BullMQ prefix: API replicas of other test files (which watch every registered engine) never see this
   // stack's job events, so only this stack's API settles its generations.
@@ -149,6 +152,7 @@ export async function startFaultStack(opts: FaultStackOptions = {}): Promise<Fau
       await queue.close().catch(() => undefined);
       await deleteTestUsers(prisma, users).catch(() => undefined);
       await prisma.$disconnect();
+      await scratch?.drop().catch(() => undefined);
       await rm(root, { recursive: true, force: true });
     },
   };
