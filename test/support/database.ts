@@ -52,8 +52,12 @@ export async function createTestUser(
   await db.$executeRaw`INSERT INTO users (id, email, password_hash) VALUES (${id}::uuid, ${email}, ${passwordHash})`;
   await db.$executeRaw`INSERT INTO credit_balances (user_id, credits) VALUES (${id}::uuid, ${credits}::int)`;
   if (credits > 0) {
-    await db.$executeRaw`INSERT INTO ledger_entries (id, user_id, amount, kind, reference, balance_after)
-      VALUES (${randomUUID()}::uuid, ${id}::uuid, ${credits}::int, 'grant', ${`test:${id}`}, ${credits}::int)`;
+    // Stamped with the balance row's updated_at, as the ledger's own movements are: the next movement is then
+    // strictly later (the audit orders each account's chain by created_at). A separate now() could round to the
+    // same millisecond as that movement and order the two by their random ids.
+    await db.$executeRaw`INSERT INTO ledger_entries (id, user_id, amount, kind, reference, balance_after, created_at)
+      SELECT ${randomUUID()}::uuid, ${id}::uuid, ${credits}::int, 'grant', ${`test:${id}`}, ${credits}::int, updated_at
+        FROM credit_balances WHERE user_id = ${id}::uuid`;
   }
   return { id, email, ...(opts.password !== undefined ? { password: opts.password } : {}) };
 }
