@@ -32,12 +32,14 @@ describe('API restart half-way', () => {
         token: user.token,
         json: { engine: h.engine, prompt: 'a windmill', steps: 8, ...json },
       });
-    // Long enough to still be running when the API has stopped.
+    // The queue is paused until the API has stopped: no job can finish (and be settled) while it still runs.
+    await h.env.queue.pause();
     const ok = await submit({ width: 256, height: 256, steps: 80 });
     const doomed = await submit({ mode: 'image-to-image', initImage: await solidPng(64, 64) });
     expect([ok.status, doomed.status]).toEqual([202, 202]);
     await h.env.store.deletePrefix(`generations/${doomed.body.id}/inputs/`);
     await h.api.close();
+    await h.env.queue.resume();
 
     const state = (id: string) => h.env.queue.getJobState(id);
     await waitFor(async () => ((await state(ok.body.id)) === 'completed' ? true : undefined), 30_000);

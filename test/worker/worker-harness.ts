@@ -125,12 +125,21 @@ export interface WorkerProcess {
   output(): string;
 }
 
-export function spawnWorker(env: Record<string, string>): WorkerProcess {
-  const child = spawn(
+/** `wrapper` runs the worker through another command, e.g. `['ip', 'netns', 'exec', name]`. */
+export function spawnWorker(env: Record<string, string>, wrapper: string[] = []): WorkerProcess {
+  const node = [
     process.execPath,
-    ['--conditions=@easel/source', '--import', './tools/db/register.mjs', 'apps/gpu-worker/src/main.ts'],
-    { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+    '--conditions=@easel/source',
+    '--import',
+    './tools/db/register.mjs',
+    'apps/gpu-worker/src/main.ts',
+  ];
+  const [command, ...args] = [...wrapper, ...node];
+  const child = spawn(command, args, {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let text = '';
   let port = 0;
   const ready = new Promise<number>((resolve, reject) => {

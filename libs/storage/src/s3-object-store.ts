@@ -42,11 +42,17 @@ export interface S3ObjectStoreOptions {
   publicEndpoint?: string;
   /** Keys per ListObjectsV2/DeleteObjects page (1 to 1000); some S3-compatible services want fewer. */
   pageSize?: number;
+  /**
+   * Longest wait for a connection and for each request's answer (default 30 s). The SDK sets none: a black-holed
+   * store would hold an upload, and the generation waiting on it, forever.
+   */
+  requestTimeoutMs?: number;
 }
 
 /** S3 presigned URLs (SigV4) are valid for at most seven days. */
 export const MAX_PRESIGNED_EXPIRY_SECONDS = 7 * 24 * 3600;
-const MAX_PAGE_SIZE = 1000; // DeleteObjects' maximum per request
+const MAX_PAGE_SIZE = 1000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000; // DeleteObjects' maximum per request
 
 function isNoSuchKey(error: unknown): boolean {
   // GetObject says NoSuchKey; HeadObject has no body, so the SDK names its 404 NotFound.
@@ -75,6 +81,12 @@ export class S3ObjectStore implements ObjectStore {
       // Checksums only where S3 requires them: several S3-compatible servers reject the newer defaults.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
+      requestHandler: {
+        connectionTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+        requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+        // Without it the handler only logs a warning when the request timeout passes and keeps waiting.
+        throwOnRequestTimeout: true,
+      },
     };
     this.client = new S3Client(config);
     this.presignClient =

@@ -28,6 +28,7 @@ describe('createObjectStore', () => {
       bucket: 'easel-images',
       region: 'us-east-1',
       forcePathStyle: false,
+      requestTimeoutMs: 30_000,
     });
     expect(() => createObjectStore({ driver: 's3', bucket: 'Bad_Bucket' })).toThrow(
       /bucket: not a valid S3 bucket name/,
@@ -72,6 +73,7 @@ describe('objectStoreConfigFromEnv', () => {
         STORAGE_S3_FORCE_PATH_STYLE: 'true',
         STORAGE_S3_ACCESS_KEY_ID: 'minio',
         STORAGE_S3_SECRET_ACCESS_KEY: 'minio-secret',
+        STORAGE_S3_TIMEOUT_MS: '5000',
       }),
     ).toEqual({
       driver: 's3',
@@ -82,6 +84,7 @@ describe('objectStoreConfigFromEnv', () => {
       forcePathStyle: true,
       accessKeyId: 'minio',
       secretAccessKey: 'minio-secret',
+      requestTimeoutMs: 5000,
     });
   });
 

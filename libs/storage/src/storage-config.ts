@@ -26,6 +26,8 @@ export const s3StoreConfigSchema = z
     accessKeyId: z.string().min(1).optional(),
     secretAccessKey: z.string().min(1).optional(),
     sessionToken: z.string().min(1).optional(),
+    /** Longest wait for a connection and for each request's answer: a silent store fails an upload, not hangs it. */
+    requestTimeoutMs: z.coerce.number().int().positive().default(30_000),
   })
   .refine((c) => (c.accessKeyId === undefined) === (c.secretAccessKey === undefined), {
     message: 'give both accessKeyId and secretAccessKey, or neither to use the default credential chain',
@@ -59,6 +61,7 @@ export function createObjectStore(input: ObjectStoreConfigInput): ObjectStore {
         endpoint: config.endpoint,
         publicEndpoint: config.publicEndpoint,
         forcePathStyle: config.forcePathStyle,
+        requestTimeoutMs: config.requestTimeoutMs,
         credentials:
           config.accessKeyId !== undefined && config.secretAccessKey !== undefined
             ? {

@@ -15,6 +15,7 @@ export const STORAGE_ENV = {
   accessKeyId: 'STORAGE_S3_ACCESS_KEY_ID',
   secretAccessKey: 'STORAGE_S3_SECRET_ACCESS_KEY',
   sessionToken: 'STORAGE_S3_SESSION_TOKEN',
+  requestTimeoutMs: 'STORAGE_S3_TIMEOUT_MS',
 } as const;
 
 export const DEFAULT_FS_ROOT = 'data/storage';
@@ -50,6 +51,7 @@ export function objectStoreConfigFromEnv(env: Env): ObjectStoreConfig {
           accessKeyId: read('accessKeyId'),
           secretAccessKey: read('secretAccessKey'),
           sessionToken: read('sessionToken'),
+          requestTimeoutMs: read('requestTimeoutMs'),
         }
       : {
           driver,

@@ -3,6 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { InsufficientCreditsError, LedgerReferenceConflictError } from '../ledger/ledger.errors.js';
 import { EmailTakenError, NotFoundError, RateLimitedError, UnauthorizedError } from './domain-errors.js';
 import { mapError } from './error-mapping.js';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { PrismaService } from '../database/prisma.service.js';
+
+/** A loopback port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 describe('mapError', () => {
   it('maps typed domain errors to their code and status', () => {
@@ -25,6 +38,32 @@ describe('mapError', () => {
       code: 'rate_limited',
       headers: { 'retry-after': '17' },
     });
+  });
+
+  it('answers 503 with Retry-After when Redis or PostgreSQL cannot be reached (real client errors)', async () => {
+    const port = await closedPort();
+    const retrying = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 0, lazyConnect: true });
+    const closed = new Redis(port, '127.0.0.1', { retryStrategy: () => null, lazyConnect: true });
+    const url = `postgresql://postgres@127.0.0.1:${port}/easel`;
+    const database = new pg.Client({ connectionString: url });
+    const prisma = new PrismaService({ url, poolSize: 1 });
+    for (const client of [retrying, closed]) client.on('error', () => undefined);
+    const errors = await Promise.all([
+      retrying.get('k').catch((e: unknown) => e),
+      closed.get('k').catch((e: unknown) => e),
+      database.connect().catch((e: unknown) => e),
+      prisma.$queryRaw`SELECT 1`.catch((e: unknown) => e),
+    ]);
+    await prisma.$disconnect();
+    retrying.disconnect();
+    closed.disconnect();
+    for (const error of errors) {
+      expect(mapError(error)).toMatchObject({
+        status: 503,
+        code: 'service_unavailable',
+        headers: { 'retry-after': '2' },
+      });
+    }
   });
 
   it('never shows the internals of an unexpected failure', () => {

@@ -5,6 +5,7 @@ import {
   LedgerAccountNotFoundError,
   LedgerArgumentError,
 } from '../ledger/ledger.errors.js';
+import { isDependencyOutage } from './dependency-errors.js';
 import { DomainError, RateLimitedError } from './domain-errors.js';
 
 export interface MappedError {
@@ -69,6 +70,16 @@ export function mapError(error: unknown): MappedError {
   }
   const framework = frameworkClientError(error);
   if (framework) return framework;
+  if (isDependencyOutage(error)) {
+    return {
+      status: 503,
+      code: 'service_unavailable',
+      message: 'A service Easel depends on is unreachable right now. Try again shortly.',
+      headers: { 'retry-after': '2' },
+      // Logged with its stack: an outage is worth an operator's look, though the client is told to retry.
+      unexpected: true,
+    };
+  }
   return { status: 500, code: 'server_error', message: 'Internal server error', unexpected: true };
 }
 

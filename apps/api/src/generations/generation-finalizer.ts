@@ -38,6 +38,8 @@ export class GenerationFinalizer implements OnModuleInit, OnApplicationShutdown 
   /** Generations this process has already marked running (insertion order, bounded). */
   private readonly running = new Set<string>();
   private sweepCursor: { createdAt: Date; id: string } | null = null;
+  /** Set when Redis is back after a loss: the next sweep looks for webhook deliveries it took with it. */
+  private checkWebhooks = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -49,6 +51,7 @@ export class GenerationFinalizer implements OnModuleInit, OnApplicationShutdown 
   ) {}
 
   onModuleInit(): void {
+    this.queues.onReconnect(() => (this.checkWebhooks = true));
     this.timer = setInterval(() => {
       this.sweeping ??= this.sweep()
         .catch((err: unknown) => this.log.warn({ err }, 'generation sweep failed'))
@@ -111,12 +114,17 @@ export class GenerationFinalizer implements OnModuleInit, OnApplicationShutdown 
    * retry left. Safe to call any number of times.
    */
   async settleFromJob(engineId: string, id: string): Promise<boolean> {
-    const job = await this.queues.queue(engineId).getJob(id);
+    const queue = this.queues.queue(engineId);
+    // State first, then the job: completed and failed are final, so the job read after them carries the outcome.
+    // Read the other way round, a job that finished in between pairs an active job's empty result with a
+    // finished state, and a canceled job settled as failed, a delivered one as an invalid result (refunded).
+    const state = await queue.getJobState(id);
+    if (state !== 'completed' && state !== 'failed' && state !== 'active') return false;
+    const job = await queue.getJob(id);
     if (!job) return false;
-    const state = await job.getState();
     if (state === 'completed') return this.settlement.settle(id, successOutcome(id, job.returnvalue));
     if (state === 'failed') return this.settlement.settle(id, failureOutcome(job.failedReason));
-    if (state === 'active') await this.started(id, new Date(job.processedOn ?? Date.now()));
+    await this.started(id, new Date(job.processedOn ?? Date.now()));
     return false;
   }
 
@@ -144,6 +152,13 @@ export class GenerationFinalizer implements OnModuleInit, OnApplicationShutdown 
       select: { id: true, engine: true, params: true, createdAt: true },
     });
     await this.settlement.queueMissedWebhooks(WEBHOOK_GRACE_MS);
+    if (this.checkWebhooks) {
+      this.checkWebhooks = false;
+      await this.settlement.requeueLostWebhooks().catch((error: unknown) => {
+        this.checkWebhooks = true; // Redis went again: the next sweep tries again
+        throw error;
+      });
+    }
     const last = rows.at(-1);
     this.sweepCursor =
       rows.length === SWEEP_BATCH && last ? { createdAt: last.createdAt, id: last.id } : null;
@@ -171,7 +186,12 @@ export class GenerationFinalizer implements OnModuleInit, OnApplicationShutdown 
       return;
     }
     try {
-      await this.engines.get(engineId);
+      await this.engines.get(engineId).catch(async (error: unknown) => {
+        // A Redis that came back empty has lost the registry until the workers' next heartbeat, but not the
+        // workers: ones connected to the engine's queue mean it is alive, and its generations are enqueued again.
+        if (!(error instanceof EngineNotFoundError)) throw error;
+        if ((await this.queues.queue(engineId).getWorkersCount()) === 0) throw error;
+      });
       await this.queues.enqueue(payload.data);
       this.log.warn({ generationId: id }, 'reconciler enqueued a paid generation that had no job');
     } catch (error) {

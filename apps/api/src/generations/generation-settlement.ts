@@ -134,6 +134,26 @@ export class GenerationSettlement {
     for (const { id } of rows) await this.queueWebhook(id);
   }
 
+  /**
+   * After Redis came back (perhaps empty): webhooks of the last hour whose delivery job Redis no longer holds are
+   * queued again. A receiver may see a delivery twice (webhooks are at least once), never none.
+   */
+  async requeueLostWebhooks(): Promise<number> {
+    const rows = await this.prisma.$queryRaw<Array<{ id: string }>>`
+      SELECT id FROM generations
+       WHERE finished_at > now() - interval '1 hour' AND webhook_url IS NOT NULL AND webhook_queued_at IS NOT NULL
+       ORDER BY finished_at DESC
+       LIMIT 1000`;
+    let requeued = 0;
+    for (const { id } of rows) {
+      if (await this.webhooks.isScheduled(id)) continue;
+      await this.queueWebhook(id);
+      requeued++;
+    }
+    if (requeued > 0) this.log.warn({ requeued }, 'webhooks lost with Redis queued again');
+    return requeued;
+  }
+
   /** queued → running, once; returns whether it changed. */
   async markRunning(id: string, startedAt: Date): Promise<boolean> {
     const changed = await this.prisma.$executeRaw`

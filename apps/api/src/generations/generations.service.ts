@@ -247,20 +247,15 @@ export class GenerationsService {
     if (state === 'completed' || state === 'failed') {
       await this.finalizer.settleFromJob(record.engine, id);
     } else if (state !== 'active') {
-      // Waiting, delayed or never enqueued: nothing runs it, so it is canceled here. A job taken in between
-      // fails to remove (locked); the worker then sees the cancel mark and the finalizer settles it.
-      const removed = job
-        ? await job.remove().then(
-            () => true,
-            () => false,
-          )
-        : true;
-      if (removed) {
-        await this.settlement.settle(id, {
-          status: 'canceled',
-          error: { name: 'canceled', message: 'Canceled by request' },
-        });
-      }
+      // Waiting, delayed or never enqueued: nothing runs it, so it is canceled (refunded) here, and only then
+      // is the job removed. A worker that takes it in between reads the cancel mark (set before the state was
+      // read) and stops; its canceled outcome finds the generation settled. Removing first would open a moment
+      // with a paid generation and no job, which the reconciler's sweep would enqueue again.
+      await this.settlement.settle(id, {
+        status: 'canceled',
+        error: { name: 'canceled', message: 'Canceled by request' },
+      });
+      await job?.remove().catch(() => undefined); // locked: a worker took it and stops at the mark
     }
     return this.waitForFinish(principal, id, 5_000);
   }

@@ -31,6 +31,8 @@ export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
   private readonly log = new Logger(WebhookDispatcher.name);
   private queue!: Queue<WebhookJob>;
   private worker!: Worker<WebhookJob>;
+  /** Deliveries in progress, for a graceful shutdown. */
+  private readonly running = new Set<Promise<void>>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -47,7 +49,7 @@ export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
       prefix,
     });
     this.queue.on('error', () => undefined);
-    this.worker = new Worker<WebhookJob>(WEBHOOK_QUEUE, (job) => this.deliver(job), {
+    this.worker = new Worker<WebhookJob>(WEBHOOK_QUEUE, (job) => this.track(this.deliver(job)), {
       connection: { url: redis.url, maxRetriesPerRequest: null },
       prefix,
       concurrency: 16,
@@ -76,6 +78,11 @@ export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
         removeOnFail: { age: 7 * 24 * 3600 },
       },
     );
+  }
+
+  /** Whether Redis holds the generation's delivery job (waiting, retrying, or done within removeOnComplete). */
+  async isScheduled(generationId: string): Promise<boolean> {
+    return (await this.queue.getJobState(`webhook-${generationId}`)) !== 'unknown';
   }
 
   private async deliver(job: Job<WebhookJob>): Promise<void> {
@@ -116,8 +123,28 @@ export class WebhookDispatcher implements OnModuleInit, OnApplicationShutdown {
     if (!ok) throw new Error(`receiver answered ${status}`);
   }
 
+  /**
+   * Lets running deliveries finish (each is bounded by its timeout), then force-closes: BullMQ's graceful close
+   * also waits for its blocking fetch, which after a Redis restart can hang for good and keep the API from exiting
+   * (test/reliability/redis-restart.spec.ts). A delivery cut off here is retried once its lock expires.
+   */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([this.worker?.close(), this.queue?.close()]);
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.config.webhooks.timeoutMs + 1_000);
+    });
+    await Promise.race([Promise.allSettled([...this.running]), bound]);
+    clearTimeout(timer);
+    await Promise.allSettled([this.worker?.close(true), this.queue?.close()]);
+  }
+
+  private track(delivery: Promise<void>): Promise<void> {
+    this.running.add(delivery);
+    const done = (): void => {
+      this.running.delete(delivery);
+    };
+    delivery.then(done, done);
+    return delivery;
   }
 }
 

@@ -16,6 +16,26 @@ export type GenerationQueue = Queue<GenerationJobPayload, GenerationJobResult>;
 /** How long an enqueue may take before Redis counts as down (the request then fails with 503). */
 export const ENQUEUE_TIMEOUT_MS = 3_000;
 
+/** How long a QueueEvents may take to close before its connection is cut (see closeWithin). */
+const EVENTS_CLOSE_MS = 2_000;
+
+/**
+ * Closes a QueueEvents, or disconnects it when the close does not finish in `ms`: after a Redis restart its
+ * blocking read can keep close() waiting for good, and with it the API's shutdown
+ * (test/reliability/redis-restart.spec.ts). It only reads events, so cutting it loses nothing.
+ */
+export async function closeWithin(events: QueueEvents, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+  });
+  const outcome = await Promise.race([events.close().then(() => 'closed' as const), bound]);
+  clearTimeout(timer);
+  if (outcome !== 'late') return;
+  // events.disconnect() waits for an 'end' that such a client may never emit: cut the socket without waiting.
+  (await events.backend.client).disconnect();
+}
+
 export class EnqueueTimeoutError extends Error {
   override readonly name = 'EnqueueTimeoutError';
 }
@@ -37,6 +57,17 @@ export class GenerationQueues implements OnApplicationShutdown {
       enableOfflineQueue: false,
     });
     this.connection.on('error', () => undefined); // reconnects by itself; failures surface per command
+    let connections = 0;
+    this.connection.on('ready', () => {
+      if (++connections > 1) for (const listener of this.reconnectListeners) listener();
+    });
+  }
+
+  private readonly reconnectListeners: Array<() => void> = [];
+
+  /** Calls `listener` whenever the connection to Redis is back after a loss (Redis may have lost its data). */
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
   }
 
   get prefix(): string {
@@ -96,7 +127,7 @@ export class GenerationQueues implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([...this.events.values()].map((e) => e.close()));
+    await Promise.allSettled([...this.events.values()].map((e) => closeWithin(e, EVENTS_CLOSE_MS)));
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     await this.connection.quit().catch(() => undefined);
   }
