@@ -1,20 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LedgerService } from '../../apps/api/src/ledger/ledger.service.js';
-import { call, createKey, expectErrorShape, signUp, startTestApp, type TestApp } from '../support/app.js';
-import { createTestPrisma, deleteTestUsers } from '../support/database.js';
+import { call, createKey, expectErrorShape, signUp, useTestApp } from '../support/app.js';
 
-let t: TestApp;
-const prisma = createTestPrisma(2);
-const created: string[] = [];
-
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => {
-  await deleteTestUsers(prisma, created);
-  await prisma.$disconnect();
-  await t.close();
-});
+const t = useTestApp();
+const { created } = t;
 
 interface Entry {
   id: string;

@@ -1,19 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createKey, expectErrorShape, signUp, startTestApp, type TestApp } from '../support/app.js';
-import { createTestPrisma, deleteTestUsers } from '../support/database.js';
+import { describe, expect, it } from 'vitest';
+import { call, createKey, expectErrorShape, signUp, startTestApp, useTestApp } from '../support/app.js';
 
-let t: TestApp;
-const prisma = createTestPrisma(2);
-const created: string[] = [];
-
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => {
-  await deleteTestUsers(prisma, created);
-  await prisma.$disconnect();
-  await t.close();
-});
+const t = useTestApp();
+const { prisma, created } = t;
 
 async function user() {
   const u = await signUp(t.url);

@@ -1,21 +1,10 @@
 // @easel/sdk with the dashboard's cookie session (as the web app can use it): /api/dashboard routes and CSRF.
 import { Easel, PermissionDeniedError } from '@easel/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestApp, uniqueEmail, type TestApp } from '../support/app.js';
-import { createTestPrisma, deleteTestUsers } from '../support/database.js';
+import { describe, expect, it } from 'vitest';
+import { call, uniqueEmail, useTestApp } from '../support/app.js';
 
-let t: TestApp;
-const prisma = createTestPrisma(1);
-const created: string[] = [];
-
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => {
-  await deleteTestUsers(prisma, created);
-  await prisma.$disconnect();
-  await t.close();
-});
+const t = useTestApp();
+const { created } = t;
 
 describe('@easel/sdk with a session', () => {
   it('reads and changes the account through /api/dashboard with the cookie and the CSRF token', async () => {

@@ -1,19 +1,9 @@
 // The dashboard's cookie session on the real API: sign-up/in/out, /api/dashboard/… aliases, CSRF, isolation.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  call,
-  createKey,
-  expectErrorShape,
-  signUp,
-  startTestApp,
-  uniqueEmail,
-  type TestApp,
-} from '../support/app.js';
-import { createTestPrisma, deleteTestUsers } from '../support/database.js';
+import { describe, expect, it } from 'vitest';
+import { call, createKey, expectErrorShape, signUp, uniqueEmail, useTestApp } from '../support/app.js';
 
-let t: TestApp;
-const prisma = createTestPrisma(2);
-const created: string[] = [];
+const t = useTestApp();
+const { created } = t;
 const PASSWORD = 'correct horse battery';
 
 interface Session {
@@ -47,15 +37,6 @@ async function dashboardSignUp(): Promise<Session> {
 const as = (s: Session, csrf = true): Record<string, string> => ({
   cookie: s.cookie,
   ...(csrf ? { 'x-csrf-token': s.csrf } : {}),
-});
-
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => {
-  await deleteTestUsers(prisma, created);
-  await prisma.$disconnect();
-  await t.close();
 });
 
 describe('the dashboard session', () => {

@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { loadConfig, type AppConfig } from '../../apps/api/src/config/app-config.js';
 import { createApp } from '../../apps/api/src/create-app.js';
 import { MetricsEndpoint } from '../../apps/api/src/observability/observability.module.js';
-import { migrateTestDatabase, testDatabaseUrl } from './database.js';
+import { createTestPrisma, deleteTestUsers, migrateTestDatabase, testDatabaseUrl } from './database.js';
 
 export interface TestApp {
   url: string;
@@ -63,6 +64,48 @@ export async function startTestApp(
     config,
     logs,
     close: () => app.close(),
+  };
+}
+
+/**
+ * The usual setup of a test file: one real API for the file (started before its tests, closed after) and the
+ * users it signed up (push their ids to `created`) deleted at the end. `t.url`, `t.app`, `t.config` read the
+ * running app.
+ */
+export function useTestApp(env: Record<string, string> = {}): {
+  readonly url: string;
+  readonly app: NestFastifyApplication;
+  readonly config: AppConfig;
+  readonly prisma: ReturnType<typeof createTestPrisma>;
+  readonly created: string[];
+} {
+  let running: TestApp | undefined;
+  const prisma = createTestPrisma(2);
+  const created: string[] = [];
+  const started = (): TestApp => {
+    if (!running) throw new Error('useTestApp: the app starts in beforeAll; read it inside a test');
+    return running;
+  };
+  beforeAll(async () => {
+    running = await startTestApp(env);
+  });
+  afterAll(async () => {
+    await deleteTestUsers(prisma, created);
+    await prisma.$disconnect();
+    await running?.close();
+  });
+  return {
+    get url() {
+      return started().url;
+    },
+    get app() {
+      return started().app;
+    },
+    get config() {
+      return started().config;
+    },
+    prisma,
+    created,
   };
 }
 
