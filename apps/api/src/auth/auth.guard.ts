@@ -2,12 +2,12 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CsrfFailedError, PermissionDeniedError, UnauthorizedError } from '../common/domain-errors.js';
+import { PermissionDeniedError, UnauthorizedError } from '../common/domain-errors.js';
 import { looksLikeApiKey } from '../keys/api-key-secret.js';
 import { ApiKeysService } from '../keys/api-keys.service.js';
 import { RateLimiterService } from '../rate-limit/rate-limiter.service.js';
 import { viaDashboard } from '../session/dashboard-routes.js';
-import { changesState, CSRF_HEADER, sessionIdFrom } from '../session/session-cookie.js';
+import { changesState } from '../session/session-cookie.js';
 import { SessionStore } from '../session/session-store.js';
 import { AUTH_MODE, type AuthMode } from './auth-mode.js';
 import type { Principal } from './principal.js';
@@ -74,16 +74,10 @@ export class AuthGuard implements CanActivate {
   /** Dashboard routes take the session cookie only (never a bearer), and its CSRF token to change anything. */
   private async sessionPrincipal(request: FastifyRequest, mode: AuthMode): Promise<Principal> {
     if (mode === 'api-key') throw new PermissionDeniedError('This route takes an API key');
-    const id = sessionIdFrom(request);
-    const userId = id === undefined ? null : await this.sessions.userOf(id);
-    if (id === undefined || userId === null)
-      throw new UnauthorizedError('Not signed in, or the session has ended');
-    if (changesState(request.method)) {
-      const token = request.headers[CSRF_HEADER];
-      if (!this.sessions.csrfMatches(id, typeof token === 'string' ? token : undefined))
-        throw new CsrfFailedError();
-    }
-    return { userId, via: 'session' };
+    const session = await this.sessions.of(request);
+    if (!session) throw new UnauthorizedError('Not signed in, or the session has ended');
+    if (changesState(request.method)) this.sessions.checkCsrf(session.id, request);
+    return { userId: session.userId, via: 'session' };
   }
 }
 

@@ -1,10 +1,12 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
-import { ServiceUnavailableError } from '../common/domain-errors.js';
+import { CsrfFailedError, ServiceUnavailableError } from '../common/domain-errors.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { REDIS } from '../redis/redis.module.js';
+import { CSRF_HEADER, sessionIdFrom } from './session-cookie.js';
 
 /**
  * Dashboard sessions in Redis: the cookie holds a random id; Redis holds only its hash (a dump of Redis gives no
@@ -37,11 +39,19 @@ export class SessionStore {
     return createHmac('sha256', this.config.session.csrfSecret).update(id).digest('base64url');
   }
 
-  csrfMatches(id: string, token: string | undefined): boolean {
-    if (token === undefined) return false;
+  /** The request's live session (its cookie's id and the user); null without a cookie or once it has ended. */
+  async of(request: FastifyRequest): Promise<{ id: string; userId: string } | null> {
+    const id = sessionIdFrom(request);
+    const userId = id === undefined ? null : await this.userOf(id);
+    return id === undefined || userId === null ? null : { id, userId };
+  }
+
+  /** Refuses (403 csrf_failed) a request without the CSRF token of session `id`. */
+  checkCsrf(id: string, request: FastifyRequest): void {
+    const token = request.headers[CSRF_HEADER];
     const expected = Buffer.from(this.csrfToken(id));
-    const given = Buffer.from(token);
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    const given = Buffer.from(typeof token === 'string' ? token : '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new CsrfFailedError();
   }
 
   private key(id: string): string {

@@ -3,7 +3,7 @@ import { Controller, Delete, Get, HttpCode, Inject, Post, Req, Res, UseGuards } 
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthService, toPublicUser } from '../auth/auth.service.js';
-import { CsrfFailedError, UnauthorizedError } from '../common/domain-errors.js';
+import { UnauthorizedError } from '../common/domain-errors.js';
 import { ApiErrors, ApiZodResponse, ValidBody } from '../common/validated.decorators.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -55,11 +55,10 @@ export class SessionController {
   @ApiZodResponse(200, SessionResponse)
   @ApiErrors(401)
   async current(@Req() request: FastifyRequest): Promise<SessionResponse> {
-    const id = sessionIdFrom(request);
-    const userId = id === undefined ? null : await this.sessions.userOf(id);
-    const user = userId === null ? null : await this.users.findById(userId);
-    if (id === undefined || user === null) throw new UnauthorizedError(SIGNED_OUT);
-    return { user: toPublicUser(user), csrfToken: this.sessions.csrfToken(id) };
+    const session = await this.sessions.of(request);
+    const user = session === null ? null : await this.users.findById(session.userId);
+    if (session === null || user === null) throw new UnauthorizedError(SIGNED_OUT);
+    return { user: toPublicUser(user), csrfToken: this.sessions.csrfToken(session.id) };
   }
 
   @Delete()
@@ -73,9 +72,7 @@ export class SessionController {
   ): Promise<void> {
     const id = sessionIdFrom(request);
     if (id !== undefined) {
-      const token = request.headers[CSRF_HEADER];
-      if (!this.sessions.csrfMatches(id, typeof token === 'string' ? token : undefined))
-        throw new CsrfFailedError();
+      this.sessions.checkCsrf(id, request);
       await this.sessions.end(id);
     }
     clearSessionCookie(reply, this.config.session.secure);

@@ -20,8 +20,9 @@ export const WEB_FALLBACK_ROUTE = '/*';
  */
 export function serveWebApp(fastify: FastifyInstance, distDir: string): void {
   const indexFile = path.join(distDir, 'index.html');
-  const built = existsSync(indexFile);
-  if (built) {
+  // Read once, like the file list below (wildcard: false): a new build is served from the next start.
+  const index = existsSync(indexFile) ? readFileSync(indexFile) : null;
+  if (index) {
     // Not awaited: awaiting loads every plugin queued so far at once, which builds routes registered earlier
     // (Swagger UI's) before Nest installs its error handler; they would then answer in Fastify's error shape.
     void fastify.register(fastifyStatic, {
@@ -37,11 +38,8 @@ export function serveWebApp(fastify: FastifyInstance, distDir: string): void {
     });
   }
   const page = (reply: FastifyReply): FastifyReply =>
-    built
-      ? reply
-          .header('cache-control', 'no-cache')
-          .type('text/html; charset=utf-8')
-          .send(readFileSync(indexFile))
+    index
+      ? reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(index)
       : reply.type('text/html; charset=utf-8').send(NOT_BUILT);
   fastify.get('/', (_request, reply) => page(reply));
   fastify.get(WEB_FALLBACK_ROUTE, (request, reply) =>
