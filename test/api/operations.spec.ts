@@ -1,23 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthService } from '../../apps/api/src/auth/auth.service.js';
-import { call, createKey, expectErrorShape, signUp, startTestApp, type TestApp } from '../support/app.js';
-import { createTestPrisma, deleteTestUsers } from '../support/database.js';
+import { call, createKey, expectErrorShape, signUp, startTestApp, useTestApp } from '../support/app.js';
 import { waitFor } from '../worker/worker-harness.js';
 
-let t: TestApp;
-const prisma = createTestPrisma(2);
-const created: string[] = [];
-
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => {
-  await deleteTestUsers(prisma, created);
-  await prisma.$disconnect();
-  await t.close();
-});
+const t = useTestApp();
+const { created } = t;
 
 describe('health', () => {
   it('live and ready answer 200 with PostgreSQL and Redis up', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   call,
   createKey,
@@ -6,26 +6,15 @@ import {
   signUp,
   startTestApp,
   uniqueEmail,
-  type TestApp,
+  useTestApp,
 } from '../support/app.js';
-import { createTestPrisma, deleteTestUsers } from '../support/database.js';
 
-let t: TestApp;
-const prisma = createTestPrisma(2);
-const created: string[] = [];
-
-beforeAll(async () => {
-  t = await startTestApp({
-    RATE_LIMIT_AUTH_IP_MAX: '4',
-    RATE_LIMIT_API_KEY_MAX: '3',
-    RATE_LIMIT_WINDOW_MS: '30000',
-  });
+const t = useTestApp({
+  RATE_LIMIT_AUTH_IP_MAX: '4',
+  RATE_LIMIT_API_KEY_MAX: '3',
+  RATE_LIMIT_WINDOW_MS: '30000',
 });
-afterAll(async () => {
-  await deleteTestUsers(prisma, created);
-  await prisma.$disconnect();
-  await t.close();
-});
+const { prisma, created } = t;
 
 describe('rate limits (Redis, fixed window)', () => {
   it('limits each API key separately and answers 429 with Retry-After', async () => {

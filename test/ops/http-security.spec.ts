@@ -1,21 +1,11 @@
 // Security headers, the CORS policy and per-route body limits, on the real API.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createKey, expectErrorShape, signUp, startTestApp, type TestApp } from '../support/app.js';
-import { createTestPrisma, deleteTestUsers } from '../support/database.js';
+import { describe, expect, it } from 'vitest';
+import { call, createKey, expectErrorShape, signUp, useTestApp } from '../support/app.js';
 
-let t: TestApp;
-const prisma = createTestPrisma(2);
-const created: string[] = [];
 const FOREIGN = 'https://someone-elses-app.example';
 
-beforeAll(async () => {
-  t = await startTestApp({ IMAGE_BODY_LIMIT_BYTES: String(2 * 1_048_576) });
-});
-afterAll(async () => {
-  await deleteTestUsers(prisma, created);
-  await prisma.$disconnect();
-  await t.close();
-});
+const t = useTestApp({ IMAGE_BODY_LIMIT_BYTES: String(2 * 1_048_576) });
+const { created } = t;
 
 describe('security headers', () => {
   it('come with every API answer, errors included: nothing may render or frame it', async () => {

@@ -3,25 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { ENGINE_REGISTRY_KEY, GENERATION_JOB, generationQueueName } from '@easel/contracts';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createKey, signUp, startTestApp, type TestApp } from '../support/app.js';
-import { createTestPrisma, deleteTestUsers } from '../support/database.js';
+import { describe, expect, it } from 'vitest';
+import { call, createKey, signUp, startTestApp, useTestApp } from '../support/app.js';
 import { labelSets, sample, scrape } from '../support/prometheus.js';
 
 const TOKEN = 'metrics-token-for-tests-0123456789';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-let t: TestApp;
-const prisma = createTestPrisma(2);
-const created: string[] = [];
-
-beforeAll(async () => {
-  t = await startTestApp({ METRICS_TOKEN: TOKEN });
-});
-afterAll(async () => {
-  await deleteTestUsers(prisma, created);
-  await prisma.$disconnect();
-  await t.close();
-});
+const t = useTestApp({ METRICS_TOKEN: TOKEN });
+const { created } = t;
 
 describe('API metrics', () => {
   it('count requests by route pattern and status, with latency histograms', async () => {

@@ -69,13 +69,15 @@ export async function startTestApp(
 
 /**
  * The usual setup of a test file: one real API for the file (started before its tests, closed after) and the
- * users it signed up (push their ids to `created`) deleted at the end. `t.url`, `t.app`, `t.config` read the
- * running app.
+ * users it signed up (push their ids to `created`) deleted at the end. `t.url`, `t.app`, `t.config`, `t.logs`,
+ * `t.metricsUrl` read the running app.
  */
 export function useTestApp(env: Record<string, string> = {}): {
   readonly url: string;
   readonly app: NestFastifyApplication;
   readonly config: AppConfig;
+  readonly logs: string[];
+  readonly metricsUrl: string | undefined;
   readonly prisma: ReturnType<typeof createTestPrisma>;
   readonly created: string[];
 } {
@@ -103,6 +105,12 @@ export function useTestApp(env: Record<string, string> = {}): {
     },
     get config() {
       return started().config;
+    },
+    get logs() {
+      return started().logs;
+    },
+    get metricsUrl() {
+      return started().metricsUrl;
     },
     prisma,
     created,
