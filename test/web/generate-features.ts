@@ -188,19 +188,24 @@ export async function maskEditing(stack: WebStack, context: BrowserContext): Pro
   return errorsOf(page);
 }
 
+/** The Interpolation tab with two prompts, `frames` frames of `steps` steps, once its quote shows the price. */
+async function fillInterpolation(page: Page, frames: number, steps: number): Promise<void> {
+  await page.getByRole('tab', { name: 'Interpolation' }).click();
+  await page.getByLabel('Prompt', { exact: true }).fill(PROMPT);
+  await page.getByLabel('Second prompt').fill('a large yellow star in the center on a blue background');
+  await page.getByLabel('Frames').fill(String(frames));
+  await page.locator('#steps').fill(String(steps));
+  await expect
+    .poll(() => page.getByTestId('cost').textContent())
+    .toContain(`Costs ${frames} credits (64×64, ${frames} images)`);
+}
+
 export async function cancelMidRun(stack: WebStack, context: BrowserContext): Promise<string[]> {
   const user = await newUser(stack, 200);
   const page = await signedInPage(stack, context, user);
   await openGenerate(page, stack);
   // The longest run easel-tiny takes: 60 frames of 150 steps (60 credits), stopped at its first steps.
-  await page.getByRole('tab', { name: 'Interpolation' }).click();
-  await page.getByLabel('Prompt', { exact: true }).fill(PROMPT);
-  await page.getByLabel('Second prompt').fill('a large yellow star in the center on a blue background');
-  await page.getByLabel('Frames').fill('60');
-  await page.locator('#steps').fill('150');
-  await expect
-    .poll(() => page.getByTestId('cost').textContent())
-    .toContain('Costs 60 credits (64×64, 60 images)');
+  await fillInterpolation(page, 60, 150);
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
   await expect
     .poll(() => page.getByTestId('progress').textContent(), { timeout: SLOW })
@@ -246,14 +251,7 @@ export async function interpolation(stack: WebStack, context: BrowserContext): P
   const user = await newUser(stack, 200);
   const page = await signedInPage(stack, context, user);
   await openGenerate(page, stack);
-  await page.getByRole('tab', { name: 'Interpolation' }).click();
-  await page.getByLabel('Prompt', { exact: true }).fill(PROMPT);
-  await page.getByLabel('Second prompt').fill('a large yellow star in the center on a blue background');
-  await page.getByLabel('Frames').fill('4');
-  await page.locator('#steps').fill('8');
-  await expect
-    .poll(() => page.getByTestId('cost').textContent())
-    .toContain('Costs 4 credits (64×64, 4 images)');
+  await fillInterpolation(page, 4, 8);
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
   await waitForImage(page, 'img[alt^="Animation:"]');
   await expect.poll(() => balanceOf(page)).toBe('196 credits');
